@@ -8,6 +8,8 @@ produced from a fixed seed, so re-running the script reproduces the committed fi
   (mean, sample std, min, max, numpy 'linear' quantiles, distinct counts) and the parameters of
   scikit-learn-equivalent scalers (StandardScaler: mean and population std; MinMaxScaler: min and
   range; RobustScaler: median and IQR), on the values exactly as the CSV text spells them.
+- Tests/StrataClusterTests/Fixtures: K-Means (scikit-learn), clustering metrics (sklearn.metrics),
+  and hierarchical clustering (scipy.cluster.hierarchy: linkage, fcluster, cophenet).
 """
 import json
 import pathlib
@@ -125,10 +127,46 @@ def kmeans_fixture():
     }) + "\n")
 
 
+def hierarchy_fixture():
+    """scipy.cluster.hierarchy on 240 rows of 5 features (three blobs plus uniform noise):
+    Z for every linkage, fcluster cuts (maxclust, distance) and the cophenetic correlation."""
+    from scipy.cluster.hierarchy import cophenet, fcluster, linkage
+    from scipy.spatial.distance import pdist
+
+    out = ROOT / "Tests" / "StrataClusterTests" / "Fixtures"
+    rng = np.random.default_rng(424242)
+    centers = rng.uniform(-6, 6, (3, 5))
+    X = np.vstack([rng.normal(centers[i % 3], 1.0 + 0.3 * i, (70, 5)) for i in range(3)]
+                  + [rng.uniform(-9, 9, (30, 5))])
+    X = np.round(X, 6)
+    n = X.shape[0]
+    with open(out / "hclust.csv", "w") as f:
+        f.write("a,b,c,d,e\n")
+        for row in X:
+            f.write(",".join(repr(float(v)) for v in row) + "\n")
+    X = np.loadtxt(out / "hclust.csv", delimiter=",", skiprows=1)
+    Y = pdist(X)
+    cases = {}
+    for method in ["ward", "single", "complete", "average", "weighted", "centroid", "median"]:
+        Z = linkage(X, method)
+        heights = np.sort(Z[:, 2])
+        # Cut between merge heights: at a height itself, the last bit decides.
+        mid = lambda i: float((heights[i] + heights[i + 1]) / 2)
+        thresholds = [mid(len(heights) // 2), mid(len(heights) - 6), float(heights[-1]) + 1.0, 0.0]
+        cases[method] = {
+            "Z": Z.ravel().tolist(),
+            "maxclust": {str(k): fcluster(Z, k, "maxclust").tolist() for k in [1, 2, 3, 5, 12, n - 1, n]},
+            "distance": [{"t": t, "labels": fcluster(Z, t, "distance").tolist()} for t in thresholds],
+            "cophenetic": float(cophenet(Z, Y)[0]),
+        }
+    (out / "hclust.json").write_text(json.dumps({"n": n, "d": 5, "cases": cases}) + "\n")
+
+
 def main():
     FIXTURES.mkdir(parents=True, exist_ok=True)
     stats_fixture()
     kmeans_fixture()
+    hierarchy_fixture()
     print(f"fixtures written to {FIXTURES}")
 
 

@@ -14,6 +14,13 @@ public protocol KernelScalar: FeatureScalar {
     /// C (m × n) = alpha · A (m × k) · Bᵀ (B: n × k) + beta · C, row-major, by OpenBLAS.
     static func _gemmABt(m: Int, n: Int, k: Int, alpha: Self, a: UnsafePointer<Self>, b: UnsafePointer<Self>, beta: Self,
                          c: UnsafeMutablePointer<Self>)
+    /// Panel kernels of hierarchical clustering (`strata_linkage.h`).
+    static func _panelSquaredDistances(_ panel: UnsafePointer<Self>, _ d: Int, _ blockBegin: Int, _ blockEnd: Int,
+                                       _ q: UnsafePointer<Self>, _ out: UnsafeMutablePointer<Self>)
+    static func _wardArgmin(_ sqdist: UnsafePointer<Self>, _ size: UnsafePointer<Self>, _ begin: Int, _ end: Int,
+                            _ qsize: Self, _ best: UnsafeMutablePointer<Self>) -> Int
+    static func _primUpdate(_ sqdist: UnsafePointer<Self>, _ key: UnsafeMutablePointer<Self>, _ begin: Int, _ end: Int,
+                            _ best: UnsafeMutablePointer<Self>) -> Int
 }
 
 extension Float: KernelScalar {
@@ -30,6 +37,18 @@ extension Float: KernelScalar {
                                 c: UnsafeMutablePointer<Float>) {
         BLAS.gemmABt(m: m, n: n, k: k, alpha: alpha, a: a, lda: k, b: b, ldb: k, beta: beta, c: c, ldc: n)
     }
+    public static func _panelSquaredDistances(_ panel: UnsafePointer<Float>, _ d: Int, _ blockBegin: Int, _ blockEnd: Int,
+                                              _ q: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>) {
+        strata_panel_sqdist_f32(panel, d, blockBegin, blockEnd, q, out)
+    }
+    public static func _wardArgmin(_ sqdist: UnsafePointer<Float>, _ size: UnsafePointer<Float>, _ begin: Int, _ end: Int,
+                                   _ qsize: Float, _ best: UnsafeMutablePointer<Float>) -> Int {
+        Int(strata_ward_argmin_f32(sqdist, size, begin, end, qsize, best))
+    }
+    public static func _primUpdate(_ sqdist: UnsafePointer<Float>, _ key: UnsafeMutablePointer<Float>, _ begin: Int, _ end: Int,
+                                   _ best: UnsafeMutablePointer<Float>) -> Int {
+        Int(strata_prim_update_f32(sqdist, key, begin, end, best))
+    }
 }
 
 extension Double: KernelScalar {
@@ -45,6 +64,18 @@ extension Double: KernelScalar {
     public static func _gemmABt(m: Int, n: Int, k: Int, alpha: Double, a: UnsafePointer<Double>, b: UnsafePointer<Double>, beta: Double,
                                 c: UnsafeMutablePointer<Double>) {
         BLAS.gemmABt(m: m, n: n, k: k, alpha: alpha, a: a, lda: k, b: b, ldb: k, beta: beta, c: c, ldc: n)
+    }
+    public static func _panelSquaredDistances(_ panel: UnsafePointer<Double>, _ d: Int, _ blockBegin: Int, _ blockEnd: Int,
+                                              _ q: UnsafePointer<Double>, _ out: UnsafeMutablePointer<Double>) {
+        strata_panel_sqdist_f64(panel, d, blockBegin, blockEnd, q, out)
+    }
+    public static func _wardArgmin(_ sqdist: UnsafePointer<Double>, _ size: UnsafePointer<Double>, _ begin: Int, _ end: Int,
+                                   _ qsize: Double, _ best: UnsafeMutablePointer<Double>) -> Int {
+        Int(strata_ward_argmin_f64(sqdist, size, begin, end, qsize, best))
+    }
+    public static func _primUpdate(_ sqdist: UnsafePointer<Double>, _ key: UnsafeMutablePointer<Double>, _ begin: Int, _ end: Int,
+                                   _ best: UnsafeMutablePointer<Double>) -> Int {
+        Int(strata_prim_update_f64(sqdist, key, begin, end, best))
     }
 }
 

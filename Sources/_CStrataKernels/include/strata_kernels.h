@@ -5,6 +5,7 @@
 // reference of each kernel lives in StrataKernels and the tests compare the two.
 #include <stddef.h>
 #include "strata_distance.h"
+#include "strata_linkage.h"
 
 /// Block moments: out[0] = sum, out[1] = min, out[2] = max of x[0..<n] (n ≥ 1, no NaN).
 /// Summation uses 16 independent lanes, then a fixed-order pairwise reduction.
