@@ -22,6 +22,7 @@ final class _ActivePanel<S: KernelScalar> {
     private(set) var used: Int
     private(set) var active: Int
     let parallelism: Parallelism
+    let pool: WorkerPool
     let tuning: HierarchicalTuning
 
     /// Rows of `x` (n × d) as slots 0..<n, with `lane[p]` = `initial(p)`.
@@ -29,6 +30,7 @@ final class _ActivePanel<S: KernelScalar> {
         self.d = d
         self.parallelism = parallelism
         self.tuning = tuning
+        pool = WorkerPool(parallelism)
         panel = PointPanel(positions: n, d: d)
         lane = .allocate(capacity: panel.capacity)
         lane.initialize(repeating: .nan, count: panel.capacity)
@@ -71,7 +73,7 @@ final class _ActivePanel<S: KernelScalar> {
         guard !range.isEmpty else { return (nil, .infinity) }
         let w = S.blockWidth
         let firstBlock = range.lowerBound / w, endBlock = (range.upperBound + w - 1) / w
-        let parts = range.count >= tuning.parallelScanPositions ? min(parallelism.threads, endBlock - firstBlock) : 1
+        let parts = range.count >= tuning.parallelScanPositions ? min(pool.threads, endBlock - firstBlock) : 1
         let results = UnsafeMutablePointer<(position: Int?, value: S)>.allocate(capacity: parts)
         results.initialize(repeating: (nil, .infinity), count: parts)
         defer { results.deallocate() }
@@ -79,7 +81,7 @@ final class _ActivePanel<S: KernelScalar> {
         let shared = UncheckedSendable((results, self))
         withoutActuallyEscaping(reduce) { reduce in
             let body = UncheckedSendable(reduce)
-            parallelism.forEach(parts) { t in
+            pool.forEach(parts) { t in
                 let (results, me) = shared.value
                 let b0 = firstBlock + (endBlock - firstBlock) * t / parts, b1 = firstBlock + (endBlock - firstBlock) * (t + 1) / parts
                 guard b0 < b1 else { return }

@@ -101,7 +101,9 @@ extension Dendrogram {
     /// of `maxLeaves` leaves (an estimate, reported with the sample size).
     /// - Parameter points: the leaves' vectors, leaves × d, row-major.
     /// - Complexity: O(m² · d) for m = min(leaves, maxLeaves).
-    public func copheneticCorrelation<S: KernelScalar>(_ points: UnsafeBufferPointer<S>, columns d: Int, maxLeaves: Int = 4000,
+    @_specialize(exported: true, where S == Float)
+    @_specialize(exported: true, where S == Double)
+    public func copheneticCorrelation<S: KernelScalar>(_ points: UnsafeBufferPointer<S>, columns d: Int, maxLeaves: Int = 2000,
                                                        seed: UInt64 = 0) -> (value: Double, sampledLeaves: Int?) {
         let n = leaves
         precondition(points.count == n * d)

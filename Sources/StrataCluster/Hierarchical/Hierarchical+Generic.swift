@@ -10,6 +10,8 @@ import StrataKernels
 /// of scipy's Lance–Williams updates. Heights are ‖μ_A − μ_B‖ and may decrease, so merges stay
 /// in the order they happen (scipy does not sort these either).
 enum _GenericLinkage<S: KernelScalar> {
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     static func run(_ x: UnsafePointer<S>, n: Int, d: Int, method: LinkageMethod, leafSizes: [Double]?,
                     parallelism: Parallelism, tuning: HierarchicalTuning) -> Dendrogram {
         precondition(method == .centroid || method == .median)

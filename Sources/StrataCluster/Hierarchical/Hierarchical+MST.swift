@@ -8,6 +8,8 @@ import StrataKernels
 /// lowest index on ties), and the edges are then sorted by length and relabelled. Keys are
 /// squared distances (the same order, no square root in the loop).
 enum _PrimTree<S: KernelScalar> {
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     static func run(_ x: UnsafePointer<S>, n: Int, d: Int, parallelism: Parallelism, tuning: HierarchicalTuning) -> [RawMerge] {
         let live = _ActivePanel(x, n: n, d: d, parallelism: parallelism, tuning: tuning) { _ in S.infinity }
         let q = UnsafeMutablePointer<S>.allocate(capacity: d)

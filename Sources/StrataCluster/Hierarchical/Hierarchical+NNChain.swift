@@ -12,6 +12,8 @@ import StrataKernels
 /// cluster takes the higher slot. Each neighbour search is one panel scan (AVX2, split over the
 /// threads for large n), O(live clusters · d).
 enum _WardChain<S: KernelScalar> {
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     static func run(_ x: UnsafePointer<S>, n: Int, d: Int, leafSizes: [Double]?, parallelism: Parallelism, tuning: HierarchicalTuning) -> [RawMerge] {
         var size = leafSizes ?? [Double](repeating: 1, count: n)
         let live = _ActivePanel(x, n: n, d: d, parallelism: parallelism, tuning: tuning) { S(size[$0]) }
@@ -86,6 +88,8 @@ enum _CondensedChain<S: KernelScalar> {
 
     /// Euclidean distances of all pairs of rows of x (n × d), by panel scans on all threads.
     /// - Complexity: O(n² · d) time; the matrix itself is the caller's n(n−1)/2 values.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     static func fill(_ D: UnsafeMutablePointer<S>, _ x: UnsafePointer<S>, n: Int, d: Int, parallelism: Parallelism) {
         let panel = PointPanel<S>(positions: n, d: d)
         for i in 0..<n { panel.set(i, x + i * d) }
@@ -108,6 +112,8 @@ enum _CondensedChain<S: KernelScalar> {
         }
     }
 
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     static func run(_ D: UnsafeMutablePointer<S>, n: Int, method: LinkageMethod, parallelism: Parallelism, tuning: HierarchicalTuning) -> [RawMerge] {
         var size = [Double](repeating: 1, count: n)
         var alive = (0..<n).map { Int32($0) }

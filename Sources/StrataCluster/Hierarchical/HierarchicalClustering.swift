@@ -23,6 +23,15 @@ public enum HierarchicalClustering {
     @_specialize(exported: true, where S == Double)
     public static func fit<S: KernelScalar>(_ x: UnsafeBufferPointer<S>, rows n: Int, columns d: Int,
                                             configuration: HierarchicalConfiguration, leafSizes: [Double]? = nil) throws -> Dendrogram {
+        try _fit(x, rows: n, columns: d, configuration: configuration, leafSizes: leafSizes)
+    }
+
+    /// `fit`'s body, for callers inside the module (they reach the generic code, which the
+    /// optimizer specializes for them; `fit`'s exported specializations serve other modules).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    static func _fit<S: KernelScalar>(_ x: UnsafeBufferPointer<S>, rows n: Int, columns d: Int,
+                                      configuration: HierarchicalConfiguration, leafSizes: [Double]?) throws -> Dendrogram {
         let method = configuration.method
         try ensure(n >= 2, .invalidConfiguration, "hierarchical clustering needs at least 2 rows, the input has \(n)")
         try ensure(d >= 1, .invalidConfiguration, "hierarchical clustering needs at least one feature column")
@@ -67,8 +76,7 @@ public enum HierarchicalClustering {
     }
 
     /// Clusters the rows of a feature matrix.
-    @_specialize(exported: true, where S == Float)
-    @_specialize(exported: true, where S == Double)
+    @inlinable
     public static func fit<S: KernelScalar>(_ matrix: FeatureMatrix<S>, configuration: HierarchicalConfiguration) throws -> Dendrogram {
         try matrix.withUnsafeBufferPointer {
             try fit($0, rows: matrix.rows, columns: matrix.columns, configuration: configuration)

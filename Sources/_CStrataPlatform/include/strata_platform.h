@@ -3,6 +3,7 @@
 // Operating-system and CPU facts Swift's Glibc module does not expose. No arch-specific code
 // generation here: this runs before the AVX2/FMA check has passed.
 #include <stddef.h>
+#include "strata_pool.h"
 
 /// Grows or shrinks an anonymous mapping (Linux mremap with MREMAP_MAYMOVE); NULL on failure.
 void *strata_remap(void *old_address, size_t old_size, size_t new_size);
