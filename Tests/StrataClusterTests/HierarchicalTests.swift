@@ -87,3 +87,72 @@ func expectSameLinkage(_ got: Dendrogram, _ expected: [Double], rel: Double, _ l
         expectSameLinkage(tree, expected.Z, rel: 1e-4, "\(method) float32")
     }
 }
+
+@Suite struct HierarchicalPropertyTests {
+    /// Ward on size-weighted centroids is Ward on the rows they stand for: rows repeated m times
+    /// merge among themselves at height 0 first, then exactly as the weighted leaves do.
+    @Test(arguments: [LinkageMethod.ward, .centroid])
+    func weightedLeavesEqualRepeatedRows(method: LinkageMethod) throws {
+        var rng = SplitMix64(seed: 5)
+        let unique = 60, d = 3
+        let points = (0..<(unique * d)).map { _ in Double(rng.nextGaussian()) }
+        let repeats = (0..<unique).map { 1 + Int($0 % 4) }
+        var rows: [Double] = []
+        for i in 0..<unique { for _ in 0..<repeats[i] { rows += points[(i * d)..<((i + 1) * d)] } }
+        let config = HierarchicalConfiguration(method: method)
+        let weighted = try points.withUnsafeBufferPointer {
+            try HierarchicalClustering.fit($0, rows: unique, columns: d, configuration: config, leafSizes: repeats.map(Double.init))
+        }
+        let full = try rows.withUnsafeBufferPointer {
+            try HierarchicalClustering.fit($0, rows: rows.count / d, columns: d, configuration: config)
+        }
+        let zeroMerges = rows.count / d - unique
+        let top = full.merges.suffix(unique - 1)
+        #expect(full.merges.prefix(zeroMerges).allSatisfy { $0.distance < 1e-12 })  // 0 up to rounding of the means
+        for (w, f) in zip(weighted.merges, top) {
+            #expect(TestSupport.close(w.distance, f.distance, rel: 1e-12) && w.size == f.size, "\(w) vs \(f)")
+        }
+    }
+
+    /// Past the parallel-scan and compaction thresholds, the tree does not depend on threads.
+    @Test(arguments: [LinkageMethod.ward, .single, .centroid])
+    func largeInputsIndependentOfThreads(method: LinkageMethod) throws {
+        var rng = SplitMix64(seed: 9)
+        let n = 5000, d = 6
+        let x = (0..<(n * d)).map { _ in Float(rng.nextGaussian()) }
+        var trees: [Dendrogram] = []
+        for threads in [1, 2] {
+            var config = HierarchicalConfiguration(method: method)
+            config.parallelism = Parallelism(threads: threads)
+            trees.append(try x.withUnsafeBufferPointer { try HierarchicalClustering.fit($0, rows: n, columns: d, configuration: config) })
+        }
+        #expect(trees[0] == trees[1])
+        #expect(method == .centroid || trees[0].isMonotonic)
+        let labels = try trees[0].clusters(count: 7)
+        #expect(Set(labels).count == 7)
+    }
+
+    @Test func rejectsWhatItCannotDo() throws {
+        let x: [Double] = [1, 2, 3, 4]
+        #expect(throws: StrataError.self) {
+            try x.withUnsafeBufferPointer { try HierarchicalClustering.fit($0, rows: 1, columns: 4, configuration: .init(method: .ward)) }
+        }
+        #expect(throws: StrataError.self) {
+            try x.withUnsafeBufferPointer {
+                try HierarchicalClustering.fit($0, rows: 2, columns: 2, configuration: .init(method: .average), leafSizes: [1, 2])
+            }
+        }
+        let nan: [Double] = [1, 2, .nan, 4]
+        #expect(throws: StrataError.self) {
+            try nan.withUnsafeBufferPointer { try HierarchicalClustering.fit($0, rows: 2, columns: 2, configuration: .init(method: .single)) }
+        }
+        var config = HierarchicalConfiguration(method: .complete)
+        config.memoryLimit = 8
+        do {
+            _ = try x.withUnsafeBufferPointer { try HierarchicalClustering.fit($0, rows: 4, columns: 1, configuration: config) }
+            Issue.record("expected a resource-limit error")
+        } catch let e as StrataError {
+            #expect(e.kind == .resourceLimit && e.message.contains("48 bytes"), "\(e.message)")
+        }
+    }
+}
