@@ -1,5 +1,5 @@
 # Strata: every target installs what it needs on a fresh Debian machine.
-#   make run      set up, build (release), profile and segment the bundled data in Data/ (results in out/)
+#   make run      set up, build (release), profile and segment the bundled data in Data/ (K-Means and Ward; results in out/)
 #   make test     set up, build, run the whole test suite
 #   make compare  Strata against the reference tools, same data, same run (not part of CI)
 
@@ -36,6 +36,8 @@ run: build
 	$(STRATA) profile $(DATA)
 	$(STRATA) kmeans $(DATA) --k 6 --columns $(SEGMENT_COLUMNS) --id customer_id --seed 42 \
 	  --output out/segments.csv --model out/segments-model.json --truth segment
+	$(STRATA) hcluster $(DATA) --linkage ward --k 6 --columns $(SEGMENT_COLUMNS) --id customer_id --missing median \
+	  --output out/hclusters.csv --linkage-out out/linkage.csv --dendrogram out/dendrogram.svg
 
 # The bundled default data set (committed; regenerate only when the generator changes).
 data: build

@@ -14,7 +14,7 @@ let package = Package(
     platforms: [.macOS(.v13)],
     products: [
         .executable(name: "strata", targets: ["strata"]),
-        .library(name: "Strata", targets: ["StrataCore", "StrataKernels", "StrataIO", "StrataPrep", "StrataCluster"]),
+        .library(name: "Strata", targets: ["StrataCore", "StrataKernels", "StrataIO", "StrataPrep", "StrataCluster", "StrataAnomaly"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -40,13 +40,14 @@ let package = Package(
         .target(name: "StrataPrep", dependencies: ["StrataCore", "StrataKernels"]),
         .target(name: "StrataSynth", dependencies: ["StrataCore"]),
         .target(name: "StrataCluster", dependencies: ["StrataCore", "StrataKernels", "StrataPrep"]),
+        .target(name: "StrataAnomaly", dependencies: ["StrataCore", "StrataKernels", "_CStrataKernels", "StrataPrep"]),
 
         // MARK: - Interfaces
         .target(name: "StrataPlot"),
         .target(
             name: "StrataCLI",
             dependencies: [
-                "StrataCore", "StrataKernels", "StrataIO", "StrataPrep", "StrataSynth", "StrataCluster", "StrataPlot", "_CStrataPlatform",
+                "StrataCore", "StrataKernels", "StrataIO", "StrataPrep", "StrataSynth", "StrataCluster", "StrataAnomaly", "StrataPlot", "_CStrataPlatform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -65,6 +66,11 @@ let package = Package(
         .testTarget(
             name: "StrataClusterTests",
             dependencies: ["StrataCluster", "StrataIO", "StrataTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "StrataAnomalyTests",
+            dependencies: ["StrataAnomaly", "StrataIO", "StrataTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "StrataCLITests", dependencies: ["StrataCLI", "strata", "StrataIO", "StrataTestSupport"]),

@@ -260,6 +260,75 @@ def kmeans_workloads(args, rows, dims=32, k=64):
     return results
 
 
+ANCHOR_FASTCLUSTER = textwrap.dedent("""
+    import json, resource, sys, time
+    import numpy as np, fastcluster
+    x = np.loadtxt(sys.argv[1], delimiter=",", skiprows=1, dtype=np.float64)[:, 1:]
+    method, vector = sys.argv[2], sys.argv[3] == "vector"
+    t = time.perf_counter()
+    z = fastcluster.linkage_vector(x, method=method) if vector else fastcluster.linkage(x, method=method)
+    s = time.perf_counter() - t
+    np.save(sys.argv[4], z)
+    print(json.dumps({"seconds": s, "peakRSSBytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+""")
+
+
+def same_linkage(strata_z_csv, anchor_z_npy, rel=1e-6):
+    """The same merges row for row (ids and sizes) and heights within `rel` (fastcluster's last
+    bits differ from scipy's, which Strata matches)."""
+    import numpy as np
+    a = np.load(anchor_z_npy)
+    s = np.loadtxt(strata_z_csv, delimiter=",", skiprows=1)
+    if s.shape != a.shape:
+        return False, "shapes differ"
+    merges = (s[:, [0, 1, 3]] == a[:, [0, 1, 3]]).all(axis=1)
+    heights = np.abs(s[:, 2] - a[:, 2]) <= rel * np.maximum(np.abs(a[:, 2]), 1e-300)
+    same = merges & heights
+    first = int(np.argmin(same)) if not same.all() else -1
+    return bool(same.all()), (f"Z identical row for row (heights within {rel:g})" if first < 0
+                              else f"Z differs from row {first} of {len(a)} ({100 * same.mean():.2f}% rows equal)")
+
+
+def hierarchy_workloads(args):
+    """Hierarchical clustering against fastcluster on the same rows (float64 on both sides;
+    fastcluster is single-threaded), and the two-stage mode on 1M rows (no anchor can run Ward there)."""
+    cases = [("ward", "vector", 20_000), ("single", "vector", 20_000), ("centroid", "vector", 20_000), ("average", "matrix", 20_000)]
+    if not args.quick:
+        cases += [("ward", "vector", 50_000), ("single", "vector", 50_000)]
+    results = []
+    for method, kind, rows in cases:
+        path = numeric_csv(rows)
+        reps = 1 if rows > 20_000 else min(args.reps, 3)
+        z_strata, z_anchor = CACHE / "z_strata.csv", CACHE / "z_anchor.npy"
+        strata = [args.strata, "hcluster", str(path), "--id", "id", "--linkage", method, "--k", "8", "--standardize", "none",
+                  "--precision", "float64", "--threads", str(args.threads), "--json", "--linkage-out", str(z_strata)]
+        anchor = [sys.executable, "-c", ANCHOR_FASTCLUSTER, str(path), method, kind, str(z_anchor)]
+        s_runs, a_runs = [], []
+        for _ in range(reps):
+            s_runs.append(run_json(strata))
+            a_runs.append(run_json(anchor))
+        same, z_note = same_linkage(z_strata, z_anchor)
+        one = run_json(strata[:strata.index("--threads")] + ["--threads", "1", "--json"])
+        f32 = run_json(strata[:strata.index("--precision")] + ["--precision", "float32", "--threads", str(args.threads), "--json"])
+        s_med = statistics.median(r["seconds"] for r in s_runs); a_med = statistics.median(r["seconds"] for r in a_runs)
+        name = f"fastcluster.{'linkage_vector' if kind == 'vector' else 'linkage'}({method})"
+        results.append({"workload": f"Hierarchical {method} linkage, {rows:,}×32 f64", "anchor": name,
+                        "strata_s": s_med, "anchor_s": a_med, "ratio": s_med / a_med,
+                        "strata_peak": max(r.get("peakRSSBytes", 0) for r in s_runs), "anchor_peak": max(r["peakRSSBytes"] for r in a_runs),
+                        "same": same, "note": f"{z_note}; Strata on 1 thread {one['seconds']:.3f} s, float32 {f32['seconds']:.3f} s; "
+                                              f"cophenetic correlation {s_runs[0]['copheneticCorrelation']:.4f}"})
+        print(f"  {method} {rows}: {s_med:.3f}s vs {a_med:.3f}s (ratio {s_med / a_med:.3f}); {z_note}", flush=True)
+    rows = 200_000 if args.quick else 1_000_000
+    path = numeric_csv(rows)
+    r = run_json([args.strata, "hcluster", str(path), "--id", "id", "--micro-clusters", "2000", "--k", "8",
+                  "--threads", str(args.threads), "--json"])
+    results.append({"workload": f"Hierarchical ward, two-stage (2,000 K-Means micro-clusters), {rows:,}×32 f32", "anchor": "none (O(n²) Ward is out of reach)",
+                    "strata_s": r["seconds"], "anchor_s": None, "ratio": None, "strata_peak": r.get("peakRSSBytes", 0), "anchor_peak": None,
+                    "same": True, "note": f"{r['clusters']} clusters; K-Means stage capped at 30 iterations; goal: within 60 s"})
+    print(f"  two-stage ward {rows}: {r['seconds']:.3f}s", flush=True)
+    return results
+
+
 def machine():
     model = "unknown CPU"
     try:
@@ -284,9 +353,10 @@ def write_report(results, args):
         "| workload | anchor | Strata (s) | anchor (s) | Strata / anchor | Strata peak (MiB) | anchor peak (MiB) | same answer | note |",
         "|---|---|---:|---:|---:|---:|---:|---|---|",
     ]
+    fmt = lambda v, f: "—" if v is None else format(v, f)
     for r in results:
-        lines.append(f"| {r['workload']} | {r['anchor']} | {r['strata_s']:.3f} | {r['anchor_s']:.3f} | {r['ratio']:.2f} | "
-                     f"{r['strata_peak'] / 2**20:.0f} | {r['anchor_peak'] / 2**20:.0f} | {'yes' if r['same'] else 'NO'} | {r['note']} |")
+        lines.append(f"| {r['workload']} | {r['anchor']} | {r['strata_s']:.3f} | {fmt(r['anchor_s'], '.3f')} | {fmt(r['ratio'], '.3f')} | "
+                     f"{r['strata_peak'] / 2**20:.0f} | {fmt(r['anchor_peak'] and r['anchor_peak'] / 2**20, '.0f')} | {'yes' if r['same'] else 'NO'} | {r['note']} |")
     lines += ["", "Peak memory is the process's maximum resident set (getrusage), interpreter and libraries included for the anchors.", ""]
     # A QUICK run is a smoke check: it never overwrites the full table.
     report = ROOT / ("BENCHMARKS-quick.md" if args.quick else "BENCHMARKS.md")
@@ -300,7 +370,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="reduced sizes, a few minutes")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--reps", type=int, default=None)
-    parser.add_argument("--only", choices=["csv", "kmeans"], default=None, help="run one group of workloads")
+    parser.add_argument("--only", choices=["csv", "kmeans", "hierarchy"], default=None, help="run one group of workloads")
     args = parser.parse_args()
     args.reps = args.reps or (3 if args.quick else 5)
     results = []
@@ -310,6 +380,9 @@ def main():
     if args.only in (None, "kmeans"):
         print("K-Means", flush=True)
         results += kmeans_workloads(args, 200_000 if args.quick else 1_000_000)
+    if args.only in (None, "hierarchy"):
+        print("Hierarchical clustering", flush=True)
+        results += hierarchy_workloads(args)
     write_report(results, args)
     if not all(r["same"] for r in results):
         print("some workloads gave different answers", file=sys.stderr)

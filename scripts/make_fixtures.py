@@ -10,6 +10,8 @@ produced from a fixed seed, so re-running the script reproduces the committed fi
   range; RobustScaler: median and IQR), on the values exactly as the CSV text spells them.
 - Tests/StrataClusterTests/Fixtures: K-Means (scikit-learn), clustering metrics (sklearn.metrics),
   and hierarchical clustering (scipy.cluster.hierarchy: linkage, fcluster, cophenet).
+- Tests/StrataAnomalyTests/Fixtures: data sets with known anomalies and scikit-learn
+  IsolationForest's ROC-AUC on them (mean over seeds).
 """
 import json
 import pathlib
@@ -162,11 +164,52 @@ def hierarchy_fixture():
     (out / "hclust.json").write_text(json.dumps({"n": n, "d": 5, "cases": cases}) + "\n")
 
 
+def iforest_fixture():
+    """Data sets with known anomalies and scikit-learn IsolationForest's ROC-AUC on them, mean
+    over 10 seeds per parameter set (its RNG chain makes bit-exact trees impractical; the
+    tests compare AUC)."""
+    from sklearn.ensemble import IsolationForest
+    from sklearn.metrics import roc_auc_score
+
+    out = ROOT / "Tests" / "StrataAnomalyTests" / "Fixtures"
+    out.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(8080)
+    sets = {}
+    # Three blobs in 8 dimensions, 2.5% uniform outliers in a wider box.
+    centers = rng.uniform(-5, 5, (3, 8))
+    normal = np.vstack([rng.normal(c, 1.0, (1300, 8)) for c in centers])
+    outliers = rng.uniform(-10, 10, (100, 8))
+    sets["blobs"] = (np.vstack([normal, outliers]), np.r_[np.zeros(len(normal)), np.ones(len(outliers))])
+    # Correlated Gaussian in 6 dimensions; anomalies break the correlation, not the ranges.
+    cov = 0.8 * np.ones((6, 6)) + 0.2 * np.eye(6)
+    normal = rng.multivariate_normal(np.zeros(6), cov, 3000)
+    odd = rng.normal(0, 1.0, (90, 6)) * np.array([1.4, -1.4, 1.4, -1.4, 1.4, -1.4])
+    sets["correlated"] = (np.vstack([normal, odd]), np.r_[np.zeros(len(normal)), np.ones(len(odd))])
+    params = {
+        "default": {},
+        "samples128_features05": {"max_samples": 128, "max_features": 0.5},
+        "bootstrap": {"bootstrap": True},
+    }
+    expected = {}
+    for name, (X, y) in sets.items():
+        X = np.round(X, 6)
+        with open(out / f"{name}.csv", "w") as f:
+            f.write(",".join([f"x{i}" for i in range(X.shape[1])] + ["label"]) + "\n")
+            for row, label in zip(X, y):
+                f.write(",".join(repr(float(v)) for v in row) + f",{int(label)}\n")
+        expected[name] = {}
+        for pname, p in params.items():
+            aucs = [roc_auc_score(y, -IsolationForest(random_state=s, **p).fit(X).score_samples(X)) for s in range(10)]
+            expected[name][pname] = {"params": p, "auc_mean": float(np.mean(aucs)), "auc_std": float(np.std(aucs))}
+    (out / "iforest.json").write_text(json.dumps(expected, indent=1) + "\n")
+
+
 def main():
     FIXTURES.mkdir(parents=True, exist_ok=True)
     stats_fixture()
     kmeans_fixture()
     hierarchy_fixture()
+    iforest_fixture()
     print(f"fixtures written to {FIXTURES}")
 
 

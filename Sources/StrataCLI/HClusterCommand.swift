@@ -6,6 +6,7 @@ import StrataIO
 import StrataKernels
 import StrataPlot
 import StrataPrep
+import _CStrataPlatform
 
 extension LinkageMethod: ExpressibleByArgument {}
 
@@ -108,6 +109,7 @@ struct HClusterCommand: ParsableCommand {
         var seconds: Double
         var columns: [String]
         var profiles: [ClusterSummary]
+        var peakRSSBytes: Int
     }
 
     private func cluster<S: KernelScalar>(_: S.Type) throws {
@@ -188,7 +190,8 @@ struct HClusterCommand: ParsableCommand {
         }
         let summary = Summary(rows: x.rows, leaves: tree.leaves, linkage: linkage.rawValue, microClusters: twoStage.map { _ in tree.leaves },
                               clusters: clusterCount, cutHeight: cutHeight, copheneticCorrelation: coph.value,
-                              copheneticSampledLeaves: coph.sampledLeaves, seconds: seconds, columns: columns, profiles: profiles)
+                              copheneticSampledLeaves: coph.sampledLeaves, seconds: seconds, columns: columns, profiles: profiles,
+                              peakRSSBytes: Int(strata_peak_rss_bytes()))
         try printSummary(summary, dropped: table.rowCount - x.rows)
     }
 

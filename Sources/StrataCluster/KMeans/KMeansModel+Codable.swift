@@ -74,37 +74,12 @@ public struct KMeansDocument: Codable, Sendable {
     }
 
     /// Writes the document as JSON, atomically.
-    public func save(to path: String) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let data = try encoder.encode(self)
-        let tmp = path + ".tmp-\(getpid())"
-        do {
-            try data.write(to: URL(fileURLWithPath: tmp))
-            guard rename(tmp, path) == 0 else { throw StrataError(.io, "cannot move the model into place", file: path) }
-        } catch let e as StrataError {
-            unlink(tmp); throw e
-        } catch {
-            unlink(tmp)
-            throw StrataError(.io, "cannot write the model: \(error.localizedDescription)", file: path)
-        }
-    }
+    public func save(to path: String) throws { try JSONFile.save(self, to: path) }
 
     /// Reads and checks a saved document.
     /// - Throws: `StrataError.io` (unreadable), `.parse` (not a Strata K-Means model, or a newer version).
     public static func load(from path: String) throws -> KMeansDocument {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw StrataError(.io, "cannot open for reading: no such file or not readable", file: path)
-        }
-        let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        let doc: KMeansDocument
-        do {
-            doc = try decoder.decode(KMeansDocument.self, from: data)
-        } catch {
-            throw StrataError(.parse, "not a Strata K-Means model file (\(error))", file: path)
-        }
+        let doc = try JSONFile.load(KMeansDocument.self, from: path, what: "a Strata K-Means model")
         guard doc.format == formatName else { throw StrataError(.parse, "format is '\(doc.format)', expected '\(formatName)'", file: path) }
         guard doc.version <= currentVersion else {
             throw StrataError(.parse, "model version \(doc.version) is newer than this strata reads (\(currentVersion))", file: path)

@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include "strata_distance.h"
 #include "strata_linkage.h"
+#include "strata_iforest.h"
 
 /// Block moments: out[0] = sum, out[1] = min, out[2] = max of x[0..<n] (n ≥ 1, no NaN).
 /// Summation uses 16 independent lanes, then a fixed-order pairwise reduction.
