@@ -1,8 +1,10 @@
 import ArgumentParser
 import _CStrataPlatform
+import StrataAnomaly
 import StrataCluster
 import StrataCore
 import StrataIO
+import StrataPrep
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -13,7 +15,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Time one operation and print JSON (used by make compare).",
-        subcommands: [Read.self, KMeansBench.self]
+        subcommands: [Read.self, KMeansBench.self, IsolationForestBench.self]
     )
 
     struct Read: ParsableCommand {
@@ -104,15 +106,39 @@ struct BenchCommand: ParsableCommand {
             }
         }
 
-        func readFloats(_ path: String) throws -> [Float] {
-            guard let f = fopen(path, "rb") else { throw StrataError(.io, "cannot open for reading", file: path) }
-            defer { fclose(f) }
-            fseek(f, 0, SEEK_END)
-            let bytes = ftell(f)
-            fseek(f, 0, SEEK_SET)
-            var out = [Float](repeating: 0, count: bytes / 4)
-            _ = out.withUnsafeMutableBytes { fread($0.baseAddress, 1, bytes, f) }
-            return out
+        func readFloats(_ path: String) throws -> [Float] { try readRawFloats(path) }
+    }
+
+    /// Isolation Forest fit and score on a raw little-endian float32 matrix (rows × dims).
+    struct IsolationForestBench: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "iforest", abstract: "Fit and score an Isolation Forest on a raw float32 matrix.")
+
+        @Argument(help: "Raw float32 file, rows × dims, row-major.")
+        var data: String
+        @Option(name: .long) var dims: Int
+        @Option(name: .long) var trees: Int = 100
+        @Option(name: .long) var seed: UInt64 = 0
+        @Option(name: .long, help: "Write score_samples (float64) here.")
+        var scoresOut: String?
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            try reportingErrors {
+                let values = try readRawFloats(data)
+                let x = FeatureMatrix(rows: values.count / dims, columns: dims, values: values)
+                var config = IsolationForestConfiguration()
+                config.trees = trees
+                config.seed = seed
+                config.parallelism = global.parallelism
+                let start = monotonicSeconds()
+                let model = try IsolationForest.fit(x, configuration: config)
+                let fitted = monotonicSeconds()
+                let scores = model.scoreSamples(x, parallelism: global.parallelism)
+                let end = monotonicSeconds()
+                if let scoresOut { try writeBytes(scores.withUnsafeBytes { Array($0) }, to: scoresOut) }
+                print(try Terminal.json(["seconds": end - start, "fitSeconds": fitted - start, "scoreSeconds": end - fitted,
+                                         "peakRSSBytes": Double(strata_peak_rss_bytes())]))
+            }
         }
     }
 
@@ -132,6 +158,18 @@ struct BenchCommand: ParsableCommand {
         var peakRSSBytes: Int
         var sums: [Double]
     }
+}
+
+/// A raw little-endian float32 file, whole.
+func readRawFloats(_ path: String) throws -> [Float] {
+    guard let f = fopen(path, "rb") else { throw StrataError(.io, "cannot open for reading", file: path) }
+    defer { fclose(f) }
+    fseek(f, 0, SEEK_END)
+    let bytes = ftell(f)
+    fseek(f, 0, SEEK_SET)
+    var out = [Float](repeating: 0, count: bytes / 4)
+    _ = out.withUnsafeMutableBytes { fread($0.baseAddress, 1, bytes, f) }
+    return out
 }
 
 func monotonicSeconds() -> Double {

@@ -36,15 +36,20 @@ struct FeatureOptions: ParsableArguments {
     }
 
     func featureColumns(_ table: Table) throws -> [String] {
-        if let columns {
-            return columns.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        }
-        let chosen = table.schema.fields.filter { ($0.type == .float32 || $0.type == .float64 || $0.type == .int64) && $0.name != id }.map(\.name)
-        guard !chosen.isEmpty else {
-            throw StrataError(.invalidConfiguration, "no numeric columns to cluster; columns are: \(table.schema.names.joined(separator: ", "))")
-        }
-        return chosen
+        try selectFeatureColumns(table, columns: columns, id: id)
     }
+}
+
+/// The columns named in `columns` (comma-separated), or every int/float column except `id`.
+func selectFeatureColumns(_ table: Table, columns: String?, id: String?) throws -> [String] {
+    if let columns {
+        return columns.split(separator: ",").map { String($0).trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+    let chosen = table.schema.fields.filter { ($0.type == .float32 || $0.type == .float64 || $0.type == .int64) && $0.name != id }.map(\.name)
+    guard !chosen.isEmpty else {
+        throw StrataError(.invalidConfiguration, "no numeric columns to use; columns are: \(table.schema.names.joined(separator: ", "))")
+    }
+    return chosen
 }
 
 enum Precision: String, ExpressibleByArgument, CaseIterable { case float32, float64 }

@@ -16,13 +16,18 @@ extension IsolationForestModel {
         let n = x.rows, d = columns
         var sums = [Double](repeating: 0, count: n)
         let normalizer = averagePathLength(Double(samples)) * Double(trees)
+        let packed = (0..<nodes).map {
+            strata_iforest_node(feature: max(feature[$0], 0), threshold: threshold[$0], child: (child[2 * $0], child[2 * $0 + 1]))
+        }
         x.withUnsafeBufferPointer { xb in
             sums.withUnsafeMutableBufferPointer { out in
-                // SAFETY: each range writes only its own rows of `out`.
-                let shared = UncheckedSendable((xb.baseAddress!, out.baseAddress!))
-                _ = parallelism.map(ranges: n, minimumChunk: 2048, oversplit: 4) { range -> Void in
-                    let (x, out) = shared.value
-                    scoreRange(x, range, d: d, into: out)
+                packed.withUnsafeBufferPointer { packed in
+                    // SAFETY: each range writes only its own rows of `out`.
+                    let shared = UncheckedSendable((xb.baseAddress!, out.baseAddress!, packed.baseAddress!))
+                    _ = parallelism.map(ranges: n, minimumChunk: 2048, oversplit: 4) { range -> Void in
+                        let (x, out, packed) = shared.value
+                        scoreRange(x, range, d: d, nodes: packed, into: out)
+                    }
                 }
             }
         }
@@ -40,13 +45,14 @@ extension IsolationForestModel {
     }
 
     /// Adds the path lengths over all trees of rows `range` to out[row].
-    private func scoreRange(_ x: UnsafePointer<Float>, _ range: Range<Int>, d: Int, into out: UnsafeMutablePointer<Double>) {
+    private func scoreRange(_ x: UnsafePointer<Float>, _ range: Range<Int>, d: Int, nodes: UnsafePointer<strata_iforest_node>,
+                            into out: UnsafeMutablePointer<Double>) {
         if extensionLevel == nil {
             // Rows without a missing value go through the branch-free kernel in runs.
             var start = range.lowerBound
             func flush(_ end: Int) {
                 guard start < end else { return }
-                strata_iforest_paths(x + start * d, end - start, d, feature, threshold, child, value, roots, depths, trees, out + start)
+                strata_iforest_paths(x + start * d, end - start, d, nodes, value, roots, depths, trees, out + start)
             }
             for i in range {
                 var missing = false
