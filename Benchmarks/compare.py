@@ -329,6 +329,68 @@ def hierarchy_workloads(args):
     return results
 
 
+ANCHOR_IFOREST = textwrap.dedent("""
+    import json, resource, sys, time
+    import numpy as np
+    from threadpoolctl import threadpool_limits
+    from sklearn.ensemble import IsolationForest
+    x = np.fromfile(sys.argv[1], dtype=np.float32).reshape(-1, int(sys.argv[2]))
+    with threadpool_limits(int(sys.argv[3])):
+        t = time.perf_counter()
+        model = IsolationForest(n_estimators=100, random_state=int(sys.argv[5]), n_jobs=int(sys.argv[3])).fit(x)
+        f = time.perf_counter()
+        scores = model.score_samples(x)
+        e = time.perf_counter()
+    scores.astype(np.float64).tofile(sys.argv[4])
+    print(json.dumps({"seconds": e - t, "fitSeconds": f - t, "scoreSeconds": e - f,
+                      "peakRSSBytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+""")
+
+
+def anomalies_f32(rows, dims=32, share=0.005, seed=4):
+    """The K-Means blobs with `share` of the rows replaced by points uniform in the data's box."""
+    path, labels = CACHE / f"anomalies_{rows}x{dims}.f32", CACHE / f"anomalies_{rows}x{dims}.labels"
+    if path.exists() and labels.exists():
+        return path, labels
+    import numpy as np
+    blobs, _ = blobs_f32(rows, dims)
+    x = np.fromfile(blobs, dtype=np.float32).reshape(rows, dims).copy()
+    rng = np.random.default_rng(seed)
+    odd = rng.choice(rows, int(share * rows), replace=False)
+    lo, hi = x.min(axis=0), x.max(axis=0)
+    x[odd] = rng.uniform(lo, hi, (len(odd), dims)).astype(np.float32)
+    y = np.zeros(rows, dtype=np.int8)
+    y[odd] = 1
+    x.tofile(path)
+    y.tofile(labels)
+    return path, labels
+
+
+def iforest_workload(args, rows, dims=32):
+    import numpy as np
+    from sklearn.metrics import roc_auc_score
+    path, labels = anomalies_f32(rows, dims)
+    y = np.fromfile(labels, dtype=np.int8)
+    s_runs, a_runs, s_auc, a_auc = [], [], [], []
+    for rep in range(args.reps):
+        s_runs.append(run_json([args.strata, "bench", "iforest", str(path), "--dims", str(dims), "--seed", str(rep),
+                                "--threads", str(args.threads), "--scores-out", str(CACHE / "scores_strata.f64")]))
+        a_runs.append(run_json([sys.executable, "-c", ANCHOR_IFOREST, str(path), str(dims), str(args.threads),
+                                str(CACHE / "scores_sklearn.f64"), str(rep)]))
+        s_auc.append(roc_auc_score(y, -np.fromfile(CACHE / "scores_strata.f64")))
+        a_auc.append(roc_auc_score(y, -np.fromfile(CACHE / "scores_sklearn.f64")))
+    s_med = statistics.median(r["seconds"] for r in s_runs); a_med = statistics.median(r["seconds"] for r in a_runs)
+    same = abs(statistics.mean(s_auc) - statistics.mean(a_auc)) <= 0.01
+    fit = (statistics.median(r["fitSeconds"] for r in s_runs), statistics.median(r["fitSeconds"] for r in a_runs))
+    score = (statistics.median(r["scoreSeconds"] for r in s_runs), statistics.median(r["scoreSeconds"] for r in a_runs))
+    print(f"  iforest {rows}: {s_med:.3f}s vs {a_med:.3f}s (ratio {s_med / a_med:.3f}); AUC {statistics.mean(s_auc):.4f} vs {statistics.mean(a_auc):.4f}", flush=True)
+    return [{"workload": f"Isolation Forest fit + score, 100 trees ({rows:,}×{dims} f32, 0.5% uniform anomalies)",
+             "anchor": "scikit-learn IsolationForest", "strata_s": s_med, "anchor_s": a_med, "ratio": s_med / a_med,
+             "strata_peak": max(r["peakRSSBytes"] for r in s_runs), "anchor_peak": max(r["peakRSSBytes"] for r in a_runs),
+             "same": same, "note": f"ROC-AUC {statistics.mean(s_auc):.4f} vs {statistics.mean(a_auc):.4f} (mean over {args.reps} seeds); "
+                                   f"fit {fit[0]:.3f} s vs {fit[1]:.3f} s, score {score[0]:.3f} s vs {score[1]:.3f} s"}]
+
+
 def machine():
     model = "unknown CPU"
     try:
@@ -342,24 +404,37 @@ def machine():
     return f"{model}, {os.cpu_count()} cores, {mem:.0f} GiB, {platform.system()} {platform.release()}"
 
 
+GROUP_PREFIX = {"csv": "CSV read", "kmeans": "K-Means", "hierarchy": "Hierarchical", "anomalies": "Isolation Forest"}
+
+
 def write_report(results, args):
-    lines = [
-        "# Strata benchmarks",
-        "",
-        f"Machine: {machine()}. Date: {datetime.date.today().isoformat()}. "
-        f"Threads per side: {args.threads}. Median of {args.reps} alternating runs, each in a fresh process. "
-        "Produced by `make compare`" + (" QUICK=1" if args.quick else "") + ".",
-        "",
+    header = [
         "| workload | anchor | Strata (s) | anchor (s) | Strata / anchor | Strata peak (MiB) | anchor peak (MiB) | same answer | note |",
         "|---|---|---:|---:|---:|---:|---:|---|---|",
     ]
     fmt = lambda v, f: "—" if v is None else format(v, f)
-    for r in results:
-        lines.append(f"| {r['workload']} | {r['anchor']} | {r['strata_s']:.3f} | {fmt(r['anchor_s'], '.3f')} | {fmt(r['ratio'], '.3f')} | "
-                     f"{r['strata_peak'] / 2**20:.0f} | {fmt(r['anchor_peak'] and r['anchor_peak'] / 2**20, '.0f')} | {'yes' if r['same'] else 'NO'} | {r['note']} |")
-    lines += ["", "Peak memory is the process's maximum resident set (getrusage), interpreter and libraries included for the anchors.", ""]
+    rows = [f"| {r['workload']} | {r['anchor']} | {r['strata_s']:.3f} | {fmt(r['anchor_s'], '.3f')} | {fmt(r['ratio'], '.3f')} | "
+            f"{r['strata_peak'] / 2**20:.0f} | {fmt(r['anchor_peak'] and r['anchor_peak'] / 2**20, '.0f')} | {'yes' if r['same'] else 'NO'} | {r['note']} |"
+            for r in results]
     # A QUICK run is a smoke check: it never overwrites the full table.
     report = ROOT / ("BENCHMARKS-quick.md" if args.quick else "BENCHMARKS.md")
+    when = f"Date: {datetime.date.today().isoformat()}"
+    if args.only and report.exists():
+        # One group re-run: its rows replace that group's rows; the others stay as they were measured.
+        old = [l for l in report.read_text().splitlines() if l.startswith("| ") and not l.startswith("| workload")]
+        kept = [l for l in old if not l.startswith("| " + GROUP_PREFIX[args.only])]
+        order = list(GROUP_PREFIX.values())
+        group = lambda l: next((i for i, g in enumerate(order) if l.startswith("| " + g)), len(order))
+        rows = sorted(kept + rows, key=group)
+        when += f" (the {GROUP_PREFIX[args.only]} rows; other rows from earlier full runs)"
+    lines = [
+        "# Strata benchmarks",
+        "",
+        f"Machine: {machine()}. {when}. "
+        f"Threads per side: {args.threads}. Median of {args.reps} alternating runs, each in a fresh process. "
+        "Produced by `make compare`" + (" QUICK=1" if args.quick else "") + ".",
+        "",
+    ] + header + rows + ["", "Peak memory is the process's maximum resident set (getrusage), interpreter and libraries included for the anchors.", ""]
     report.write_text("\n".join(lines))
     print(f"wrote {report}")
 
@@ -370,7 +445,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="reduced sizes, a few minutes")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--reps", type=int, default=None)
-    parser.add_argument("--only", choices=["csv", "kmeans", "hierarchy"], default=None, help="run one group of workloads")
+    parser.add_argument("--only", choices=["csv", "kmeans", "hierarchy", "anomalies"], default=None, help="run one group of workloads")
     args = parser.parse_args()
     args.reps = args.reps or (3 if args.quick else 5)
     results = []
@@ -380,6 +455,9 @@ def main():
     if args.only in (None, "kmeans"):
         print("K-Means", flush=True)
         results += kmeans_workloads(args, 200_000 if args.quick else 1_000_000)
+    if args.only in (None, "anomalies"):
+        print("Isolation Forest", flush=True)
+        results += iforest_workload(args, 200_000 if args.quick else 1_000_000)
     if args.only in (None, "hierarchy"):
         print("Hierarchical clustering", flush=True)
         results += hierarchy_workloads(args)
