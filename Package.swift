@@ -18,6 +18,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // MARK: - Column store
@@ -41,13 +42,14 @@ let package = Package(
         .target(name: "StrataSynth", dependencies: ["StrataCore"]),
         .target(name: "StrataCluster", dependencies: ["StrataCore", "StrataKernels", "StrataPrep"]),
         .target(name: "StrataAnomaly", dependencies: ["StrataCore", "StrataKernels", "_CStrataKernels", "StrataPrep"]),
+        .target(name: "StrataValidate", dependencies: ["StrataCore", "StrataAnomaly", "StrataPrep", .product(name: "Yams", package: "Yams")]),
 
         // MARK: - Interfaces
         .target(name: "StrataPlot"),
         .target(
             name: "StrataCLI",
             dependencies: [
-                "StrataCore", "StrataKernels", "StrataIO", "StrataPrep", "StrataSynth", "StrataCluster", "StrataAnomaly", "StrataPlot", "_CStrataPlatform",
+                "StrataCore", "StrataKernels", "StrataIO", "StrataPrep", "StrataSynth", "StrataCluster", "StrataAnomaly", "StrataValidate", "StrataPlot", "_CStrataPlatform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -73,6 +75,7 @@ let package = Package(
             dependencies: ["StrataAnomaly", "StrataIO", "StrataTestSupport"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "StrataValidateTests", dependencies: ["StrataValidate", "StrataIO", "StrataTestSupport"]),
         .testTarget(name: "StrataCLITests", dependencies: ["StrataCLI", "strata", "StrataIO", "StrataTestSupport"]),
     ]
 )

@@ -21,3 +21,12 @@ extension Column {
         return Column(v, validity: validity == nil ? nil : Validity.from(rows.map { isValid($0) }))
     }
 }
+
+extension Table {
+    /// The rows `rows` (in that order) of every column.
+    /// - Complexity: O(rows.count · columns)
+    public func gathering(_ rows: [Int]) -> Table {
+        // The schema is unchanged and every gathered column has rows.count values.
+        try! Table(names: schema.names, columns: columns.map { $0.gathering(rows) })
+    }
+}
