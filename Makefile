@@ -38,6 +38,9 @@ run: build
 	  --output out/segments.csv --model out/segments-model.json --truth segment
 	$(STRATA) hcluster $(DATA) --linkage ward --k 6 --columns $(SEGMENT_COLUMNS) --id customer_id --missing median \
 	  --output out/hclusters.csv --linkage-out out/linkage.csv --dendrogram out/dendrogram.svg
+	$(STRATA) validate $(DATA) --rules Data/customers.rules.yaml --report out/validation.json --html out/validation.html \
+	  --output out/clean.csv --quarantine out/quarantine.csv --fail-on never
+	@echo "outputs in out/ (validation report: out/validation.html)"
 
 # The bundled default data set (committed; regenerate only when the generator changes).
 data: build
