@@ -77,96 +77,52 @@ STRATA_AVX2 static inline int64_t reduce4(__m256d v, __m256i idx, double *best) 
     return l;
 }
 
-STRATA_AVX2 int64_t strata_ward_argmin_f32(const float *sqdist, const float *size, size_t begin, size_t end, float qsize, float *best) {
-    __m256 bv = _mm256_set1_ps(INFINITY), qs = _mm256_set1_ps(qsize);
-    __m256i bi = _mm256_set1_epi32(-1), cur = _mm256_add_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32((int)begin));
-    const __m256i step = _mm256_set1_epi32(8);
-    size_t p = begin;
-    for (; p + 8 <= end; p += 8) {
-        __m256 s = _mm256_loadu_ps(size + p);
-        __m256 cost = _mm256_div_ps(_mm256_mul_ps(_mm256_loadu_ps(sqdist + p), s), _mm256_add_ps(qs, s));
-        __m256 m = _mm256_cmp_ps(cost, bv, _CMP_LT_OQ);
-        bv = _mm256_blendv_ps(bv, cost, m);
-        bi = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(bi), _mm256_castsi256_ps(cur), m));
-        cur = _mm256_add_epi32(cur, step);
-    }
-    float b; int64_t l = reduce8(bv, bi, &b);
-    for (; p < end; p++) {
-        float cost = (sqdist[p] * size[p]) / (qsize + size[p]);
-        if (cost < b) { b = cost; l = (int64_t)p; }
-    }
-    *best = b;
+// One body per scan for both precisions: T the scalar, V its vector, W lanes, S the intrinsic
+// suffix; lane positions are 32-bit (float32) or 64-bit (float64) integers (E the suffix, L the
+// set1 form), blended through the float view of the same register (C the cast suffix).
+#define LANE_INIT(W, E, L) _mm256_add_##E(W == 8 ? _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7) : _mm256_setr_epi64x(0, 1, 2, 3), \
+                                          L((begin)))
+
+#define SCAN_BODY(T, V, W, S, E, L, C, REDUCE, LANE_VALUE, SCALAR_VALUE, STORE)                       \
+    V bv = _mm256_set1_##S(INFINITY);                                                               \
+    __m256i bi = L(-1), cur = LANE_INIT(W, E, L);                                                   \
+    const __m256i step = L(W);                                                                      \
+    size_t p = begin;                                                                               \
+    for (; p + W <= end; p += W) {                                                                  \
+        V value = LANE_VALUE;                                                                       \
+        STORE                                                                                       \
+        V m = _mm256_cmp_##S(value, bv, _CMP_LT_OQ);                                                \
+        bv = _mm256_blendv_##S(bv, value, m);                                                       \
+        bi = _mm256_cast##C##_si256(_mm256_blendv_##S(_mm256_castsi256_##C(bi), _mm256_castsi256_##C(cur), m)); \
+        cur = _mm256_add_##E(cur, step);                                                            \
+    }                                                                                               \
+    T b; int64_t l = REDUCE(bv, bi, &b);                                                            \
+    for (; p < end; p++) { SCALAR_VALUE }                                                           \
+    *best = b;                                                                                      \
     return l;
+
+#define WARD_LANE(V, S) _mm256_div_##S(_mm256_mul_##S(_mm256_loadu_##S(sqdist + p), _mm256_loadu_##S(size + p)), \
+                                       _mm256_add_##S(_mm256_set1_##S(qsize), _mm256_loadu_##S(size + p)))
+#define WARD_SCALAR { __typeof__(b) cost = (sqdist[p] * size[p]) / (qsize + size[p]); if (cost < b) { b = cost; l = (int64_t)p; } }
+
+STRATA_AVX2 int64_t strata_ward_argmin_f32(const float *sqdist, const float *size, size_t begin, size_t end, float qsize, float *best) {
+    SCAN_BODY(float, __m256, 8, ps, epi32, _mm256_set1_epi32, ps, reduce8, WARD_LANE(__m256, ps), WARD_SCALAR, )
 }
 
 STRATA_AVX2 int64_t strata_ward_argmin_f64(const double *sqdist, const double *size, size_t begin, size_t end, double qsize, double *best) {
-    __m256d bv = _mm256_set1_pd(INFINITY), qs = _mm256_set1_pd(qsize);
-    __m256i bi = _mm256_set1_epi64x(-1), cur = _mm256_add_epi64(_mm256_setr_epi64x(0, 1, 2, 3), _mm256_set1_epi64x((long long)begin));
-    const __m256i step = _mm256_set1_epi64x(4);
-    size_t p = begin;
-    for (; p + 4 <= end; p += 4) {
-        __m256d s = _mm256_loadu_pd(size + p);
-        __m256d cost = _mm256_div_pd(_mm256_mul_pd(_mm256_loadu_pd(sqdist + p), s), _mm256_add_pd(qs, s));
-        __m256d m = _mm256_cmp_pd(cost, bv, _CMP_LT_OQ);
-        bv = _mm256_blendv_pd(bv, cost, m);
-        bi = _mm256_castpd_si256(_mm256_blendv_pd(_mm256_castsi256_pd(bi), _mm256_castsi256_pd(cur), m));
-        cur = _mm256_add_epi64(cur, step);
-    }
-    double b; int64_t l = reduce4(bv, bi, &b);
-    for (; p < end; p++) {
-        double cost = (sqdist[p] * size[p]) / (qsize + size[p]);
-        if (cost < b) { b = cost; l = (int64_t)p; }
-    }
-    *best = b;
-    return l;
+    SCAN_BODY(double, __m256d, 4, pd, epi64, _mm256_set1_epi64x, pd, reduce4, WARD_LANE(__m256d, pd), WARD_SCALAR, )
 }
 
 // min(sqdist, key) with key second: MINPS returns its second operand when either is NaN, so a
 // NaN key (a point already in the tree) stays NaN.
+#define PRIM_LANE(S) _mm256_min_##S(_mm256_loadu_##S(sqdist + p), _mm256_loadu_##S(key + p))
+#define PRIM_STORE(S) _mm256_storeu_##S(key + p, value);
+#define PRIM_SCALAR { __typeof__(b) k = key[p]; if (isnan(k)) continue; if (sqdist[p] < k) key[p] = k = sqdist[p]; if (k < b) { b = k; l = (int64_t)p; } }
+
 STRATA_AVX2 int64_t strata_prim_update_f32(const float *sqdist, float *key, size_t begin, size_t end, float *best) {
-    __m256 bv = _mm256_set1_ps(INFINITY);
-    __m256i bi = _mm256_set1_epi32(-1), cur = _mm256_add_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32((int)begin));
-    const __m256i step = _mm256_set1_epi32(8);
-    size_t p = begin;
-    for (; p + 8 <= end; p += 8) {
-        __m256 k = _mm256_min_ps(_mm256_loadu_ps(sqdist + p), _mm256_loadu_ps(key + p));
-        _mm256_storeu_ps(key + p, k);
-        __m256 m = _mm256_cmp_ps(k, bv, _CMP_LT_OQ);
-        bv = _mm256_blendv_ps(bv, k, m);
-        bi = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(bi), _mm256_castsi256_ps(cur), m));
-        cur = _mm256_add_epi32(cur, step);
-    }
-    float b; int64_t l = reduce8(bv, bi, &b);
-    for (; p < end; p++) {
-        float k = key[p];
-        if (isnan(k)) continue;
-        if (sqdist[p] < k) key[p] = k = sqdist[p];
-        if (k < b) { b = k; l = (int64_t)p; }
-    }
-    *best = b;
-    return l;
+    SCAN_BODY(float, __m256, 8, ps, epi32, _mm256_set1_epi32, ps, reduce8, PRIM_LANE(ps), PRIM_SCALAR, PRIM_STORE(ps))
 }
 
 STRATA_AVX2 int64_t strata_prim_update_f64(const double *sqdist, double *key, size_t begin, size_t end, double *best) {
-    __m256d bv = _mm256_set1_pd(INFINITY);
-    __m256i bi = _mm256_set1_epi64x(-1), cur = _mm256_add_epi64(_mm256_setr_epi64x(0, 1, 2, 3), _mm256_set1_epi64x((long long)begin));
-    const __m256i step = _mm256_set1_epi64x(4);
-    size_t p = begin;
-    for (; p + 4 <= end; p += 4) {
-        __m256d k = _mm256_min_pd(_mm256_loadu_pd(sqdist + p), _mm256_loadu_pd(key + p));
-        _mm256_storeu_pd(key + p, k);
-        __m256d m = _mm256_cmp_pd(k, bv, _CMP_LT_OQ);
-        bv = _mm256_blendv_pd(bv, k, m);
-        bi = _mm256_castpd_si256(_mm256_blendv_pd(_mm256_castsi256_pd(bi), _mm256_castsi256_pd(cur), m));
-        cur = _mm256_add_epi64(cur, step);
-    }
-    double b; int64_t l = reduce4(bv, bi, &b);
-    for (; p < end; p++) {
-        double k = key[p];
-        if (isnan(k)) continue;
-        if (sqdist[p] < k) key[p] = k = sqdist[p];
-        if (k < b) { b = k; l = (int64_t)p; }
-    }
-    *best = b;
-    return l;
+    SCAN_BODY(double, __m256d, 4, pd, epi64, _mm256_set1_epi64x, pd, reduce4, PRIM_LANE(pd), PRIM_SCALAR, PRIM_STORE(pd))
 }
