@@ -91,7 +91,6 @@ public enum Validator {
                 result.examples = failing.prefix(examplesKept).map { $0 + 1 }
                 result.exampleValues = failing.prefix(examplesKept).map { column.formatted(at: $0) ?? "null" }
                 if check.rowLevel && r.severity == .error { for i in failing { quarantined[i, default: []].append(index) } }
-                if !check.rowLevel && !failing.isEmpty { result.failed = failing.count }
                 results.append(result)
             }
         }
