@@ -2,6 +2,7 @@
 #   make run      set up, build (release), profile and segment the bundled data in Data/ (K-Means and Ward; results in out/)
 #   make test     set up, build, run the whole test suite
 #   make compare  Strata against the reference tools, same data, same run (not part of CI)
+#   make microbench  kernel microbenchmarks (ordo-one/benchmark; not part of CI)
 
 SWIFT        ?= swift
 APT_PACKAGES := libopenblas-dev liblapacke-dev pkg-config
@@ -10,7 +11,7 @@ PY           := $(VENV)/bin/python
 DATA         := Data/customers.csv
 STRATA       := .build/release/strata
 
-.PHONY: setup build test run compare fixtures venv data clean
+.PHONY: setup build test run compare microbench fixtures venv data clean
 
 setup:
 	@missing=""; \
@@ -62,6 +63,10 @@ fixtures: venv
 
 compare: build venv
 	$(PY) Benchmarks/compare.py --strata $(STRATA) $(if $(QUICK),--quick,)
+
+# Kernel microbenchmarks (ordo-one/benchmark), in their own package under Benchmarks/Micro.
+microbench: setup
+	cd Benchmarks/Micro && $(SWIFT) package --allow-writing-to-package-directory benchmark
 
 clean:
 	rm -rf .build .build-* .build_*

@@ -209,6 +209,7 @@ def kmeans_workloads(args, rows, dims=32, k=64):
             same = abs(s_inertia - a_inertia) <= 1e-3 * a_inertia
             what = "Lloyd" if algorithm == "lloyd" else "auto (Hamerly)"
             results.append({"workload": f"K-Means {what}, time per iteration, first 10 ({label})", "anchor": name, "strata_s": s_med,
+                            "limit_s": 2 * rows * k * dims / (sgemm_rate(args) * 1e9),
                             "anchor_s": a_med, "ratio": s_med / a_med, "strata_peak": s10["peakRSSBytes"], "anchor_peak": a10["peakRSSBytes"],
                             "same": same, "note": f"inertia after 10 iterations {s_inertia:.6g} vs {a_inertia:.6g}"})
             print(f"  {what} per iteration vs {name}: {s_med:.4f}s vs {a_med:.4f}s (ratio {s_med / a_med:.2f})", flush=True)
@@ -391,6 +392,106 @@ def iforest_workload(args, rows, dims=32):
                                    f"fit {fit[0]:.3f} s vs {fit[1]:.3f} s, score {score[0]:.3f} s vs {score[1]:.3f} s"}]
 
 
+def sgemm_rate(args):
+    """This machine's OpenBLAS sgemm rate (GFLOP/s, 4096³, the same threads): the yardstick of the
+    physical-limit column."""
+    if not hasattr(args, "_sgemm"):
+        args._sgemm = run_json([args.strata, "bench", "sgemm", "--size", "4096", "--threads", str(args.threads)])["gflops"]
+    return args._sgemm
+
+
+def scaling_workloads(args):
+    """Time against n on log-log axes: K-Means (10 Lloyd iterations from the same init, k = 64)
+    against scikit-learn and FAISS, and Isolation Forest fit + score against scikit-learn."""
+    import numpy as np
+    from sklearn.metrics import roc_auc_score
+    sizes = [10_000, 100_000, 1_000_000] + ([] if args.quick else [10_000_000])
+    results, curves = [], {"kmeans": {}, "iforest": {}}
+    t = str(args.threads)
+    for n in sizes:
+        reps = 3 if n <= 100_000 else 1
+        path, init = blobs_f32(n)
+        flops = 2 * n * 64 * 32 * 10
+        strata = [args.strata, "bench", "kmeans", str(path), "--dims", "32", "--k", "64", "--max-iter", "10", "--tol", "0",
+                  "--threads", t, "--init-centers", str(init), "--algorithm", "lloyd"]
+        times = {"Strata": [], "scikit-learn": [], "FAISS": []}
+        inertia = {}
+        for _ in range(reps):
+            r = run_json(strata); times["Strata"].append(r["seconds"]); inertia["Strata"] = r["inertia"]
+            for tool, name in [("sklearn", "scikit-learn"), ("faiss", "FAISS")]:
+                a = run_json([sys.executable, "-c", ANCHOR_KMEANS, str(path), str(init), "32", "64", "10", "0", t, tool, "-", "fit", "0"])
+                times[name].append(a["seconds"]); inertia[name] = a["inertia"]
+        med = {k: statistics.median(v) for k, v in times.items()}
+        for name, v in med.items():
+            curves["kmeans"].setdefault(name, []).append((n, v))
+        limit = flops / (sgemm_rate(args) * 1e9)
+        for name in ["scikit-learn", "FAISS"]:
+            results.append({"workload": f"Scaling: K-Means 10 Lloyd iterations, n = {n:,} (×32 f32, k=64)", "anchor": name,
+                            "strata_s": med["Strata"], "anchor_s": med[name], "ratio": med["Strata"] / med[name],
+                            "strata_peak": 0, "anchor_peak": None, "limit_s": limit,
+                            "same": abs(inertia["Strata"] - inertia[name]) <= 1e-3 * inertia[name],
+                            "note": f"inertia {inertia['Strata']:.6g} vs {inertia[name]:.6g}"})
+        print(f"  scaling kmeans {n}: " + ", ".join(f"{k} {v:.3f}s" for k, v in med.items()), flush=True)
+
+        apath, labels = anomalies_f32(n)
+        y = np.fromfile(labels, dtype=np.int8)
+        s_t, a_t, s_auc, a_auc = [], [], [], []
+        for rep in range(reps):
+            r = run_json([args.strata, "bench", "iforest", str(apath), "--dims", "32", "--seed", str(rep), "--threads", t,
+                          "--scores-out", str(CACHE / "scores_strata.f64")])
+            a = run_json([sys.executable, "-c", ANCHOR_IFOREST, str(apath), "32", t, str(CACHE / "scores_sklearn.f64"), str(rep)])
+            s_t.append(r["seconds"]); a_t.append(a["seconds"])
+            s_auc.append(roc_auc_score(y, -np.fromfile(CACHE / "scores_strata.f64")))
+            a_auc.append(roc_auc_score(y, -np.fromfile(CACHE / "scores_sklearn.f64")))
+        sm, am = statistics.median(s_t), statistics.median(a_t)
+        curves["iforest"].setdefault("Strata", []).append((n, sm))
+        curves["iforest"].setdefault("scikit-learn", []).append((n, am))
+        results.append({"workload": f"Scaling: Isolation Forest fit + score, n = {n:,} (×32 f32, 100 trees)", "anchor": "scikit-learn",
+                        "strata_s": sm, "anchor_s": am, "ratio": sm / am, "strata_peak": 0, "anchor_peak": None,
+                        "same": abs(statistics.mean(s_auc) - statistics.mean(a_auc)) <= 0.01,
+                        "note": f"ROC-AUC {statistics.mean(s_auc):.4f} vs {statistics.mean(a_auc):.4f}"})
+        print(f"  scaling iforest {n}: {sm:.3f}s vs {am:.3f}s", flush=True)
+    plots = ROOT / "Benchmarks" / "plots"
+    plots.mkdir(exist_ok=True)
+    loglog_svg("K-Means: 10 Lloyd iterations, d = 32, k = 64", curves["kmeans"], plots / "kmeans-scaling.svg",
+               limit=[(n, 2 * n * 64 * 32 * 10 / (sgemm_rate(args) * 1e9)) for n in sizes])
+    loglog_svg("Isolation Forest: fit + score, 100 trees, d = 32", curves["iforest"], plots / "iforest-scaling.svg")
+    return results
+
+
+def loglog_svg(title, series, path, limit=None):
+    """Time against n on log-log axes, one line per tool (and the physical limit, dashed)."""
+    import math
+    colours = {"Strata": "#c0392b", "scikit-learn": "#1f5fa8", "FAISS": "#27ae60", "physical limit": "#555"}
+    if limit:
+        series = dict(series, **{"physical limit": limit})
+    pts = [p for v in series.values() for p in v]
+    x0, x1 = math.log10(min(p[0] for p in pts)), math.log10(max(p[0] for p in pts))
+    y0, y1 = math.floor(math.log10(min(p[1] for p in pts))), math.ceil(math.log10(max(p[1] for p in pts)))
+    W, H, L, R, T, B = 720, 440, 80, 150, 50, 56
+    px = lambda n: L + (math.log10(n) - x0) / max(x1 - x0, 1e-9) * (W - L - R)
+    py = lambda s: T + (y1 - math.log10(s)) / max(y1 - y0, 1e-9) * (H - T - B)
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{W}" height="{H}" viewBox="0 0 {W} {H}" font-family="Helvetica, Arial, sans-serif" font-size="12">',
+           '<rect width="100%" height="100%" fill="white"/>',
+           f'<text x="{W / 2}" y="28" text-anchor="middle" font-size="15" font-weight="bold">{title}</text>',
+           f'<rect x="{L}" y="{T}" width="{W - L - R}" height="{H - T - B}" fill="none" stroke="#888"/>']
+    for e in range(int(y0), int(y1) + 1):
+        y = py(10 ** e)
+        out.append(f'<line x1="{L}" y1="{y}" x2="{W - R}" y2="{y}" stroke="#eee"/><text x="{L - 6}" y="{y + 4}" text-anchor="end">{10.0 ** e:g} s</text>')
+    for n in sorted({p[0] for p in pts}):
+        out.append(f'<text x="{px(n)}" y="{H - B + 18}" text-anchor="middle">{n:,}</text>')
+    out.append(f'<text x="{(L + W - R) / 2}" y="{H - 14}" text-anchor="middle">rows n (log scale)</text>')
+    for i, (name, v) in enumerate(series.items()):
+        c = colours.get(name, "#333")
+        dash = ' stroke-dasharray="6 4"' if name == "physical limit" else ""
+        out.append(f'<polyline fill="none" stroke="{c}" stroke-width="2"{dash} points="' + " ".join(f"{px(n)},{py(s)}" for n, s in v) + '"/>')
+        out += [f'<circle cx="{px(n)}" cy="{py(s)}" r="3" fill="{c}"><title>{name}: n = {n:,}, {s:.4g} s</title></circle>' for n, s in v]
+        out.append(f'<line x1="{W - R + 12}" y1="{T + 14 + 20 * i}" x2="{W - R + 34}" y2="{T + 14 + 20 * i}" stroke="{c}" stroke-width="2"{dash}/>'
+                   f'<text x="{W - R + 40}" y="{T + 18 + 20 * i}">{name}</text>')
+    out.append("</svg>")
+    path.write_text("\n".join(out) + "\n")
+
+
 def machine():
     model = "unknown CPU"
     try:
@@ -404,17 +505,17 @@ def machine():
     return f"{model}, {os.cpu_count()} cores, {mem:.0f} GiB, {platform.system()} {platform.release()}"
 
 
-GROUP_PREFIX = {"csv": "CSV read", "kmeans": "K-Means", "hierarchy": "Hierarchical", "anomalies": "Isolation Forest"}
+GROUP_PREFIX = {"csv": "CSV read", "kmeans": "K-Means", "hierarchy": "Hierarchical", "anomalies": "Isolation Forest", "scaling": "Scaling"}
 
 
 def write_report(results, args):
     header = [
-        "| workload | anchor | Strata (s) | anchor (s) | Strata / anchor | Strata peak (MiB) | anchor peak (MiB) | same answer | note |",
-        "|---|---|---:|---:|---:|---:|---:|---|---|",
+        "| workload | anchor | Strata (s) | anchor (s) | Strata / anchor | physical limit (s) | Strata peak (MiB) | anchor peak (MiB) | same answer | note |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     fmt = lambda v, f: "—" if v is None else format(v, f)
     rows = [f"| {r['workload']} | {r['anchor']} | {r['strata_s']:.3f} | {fmt(r['anchor_s'], '.3f')} | {fmt(r['ratio'], '.3f')} | "
-            f"{r['strata_peak'] / 2**20:.0f} | {fmt(r['anchor_peak'] and r['anchor_peak'] / 2**20, '.0f')} | {'yes' if r['same'] else 'NO'} | {r['note']} |"
+            f"{fmt(r.get('limit_s'), '.4f')} | {fmt(r['strata_peak'] and r['strata_peak'] / 2**20, '.0f')} | {fmt(r['anchor_peak'] and r['anchor_peak'] / 2**20, '.0f')} | {'yes' if r['same'] else 'NO'} | {r['note']} |"
             for r in results]
     # A QUICK run is a smoke check: it never overwrites the full table.
     report = ROOT / ("BENCHMARKS-quick.md" if args.quick else "BENCHMARKS.md")
@@ -422,6 +523,8 @@ def write_report(results, args):
     if args.only and report.exists():
         # One group re-run: its rows replace that group's rows; the others stay as they were measured.
         old = [l for l in report.read_text().splitlines() if l.startswith("| ") and not l.startswith("| workload")]
+        # Rows written before the physical-limit column get "—" in it.
+        old = [l if l.count(" | ") >= 9 else " | ".join(l.split(" | ")[:5] + ["—"] + l.split(" | ")[5:]) for l in old]
         kept = [l for l in old if not l.startswith("| " + GROUP_PREFIX[args.only])]
         order = list(GROUP_PREFIX.values())
         group = lambda l: next((i for i, g in enumerate(order) if l.startswith("| " + g)), len(order))
@@ -434,7 +537,13 @@ def write_report(results, args):
         f"Threads per side: {args.threads}. Median of {args.reps} alternating runs, each in a fresh process. "
         "Produced by `make compare`" + (" QUICK=1" if args.quick else "") + ".",
         "",
-    ] + header + rows + ["", "Peak memory is the process's maximum resident set (getrusage), interpreter and libraries included for the anchors.", ""]
+    ] + header + rows + ["", "Peak memory is the process's maximum resident set (getrusage), interpreter and libraries included for the anchors. "
+                         "The physical limit of a K-Means row is the flop count of the work (2·n·k·d per Lloyd iteration) divided by "
+                         "this machine's OpenBLAS sgemm rate on 4096³ (`strata bench sgemm`, same threads)"
+                         + (f": {args._sgemm:.0f} GFLOP/s in this run." if hasattr(args, "_sgemm") else "."), ""]
+    plots = [p for p in ["kmeans-scaling.svg", "iforest-scaling.svg"] if (ROOT / "Benchmarks" / "plots" / p).exists()]
+    if plots:
+        lines += ["Time against n on log-log axes: " + ", ".join(f"[{p}](Benchmarks/plots/{p})" for p in plots) + ".", ""]
     report.write_text("\n".join(lines))
     print(f"wrote {report}")
 
@@ -445,7 +554,7 @@ def main():
     parser.add_argument("--quick", action="store_true", help="reduced sizes, a few minutes")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--reps", type=int, default=None)
-    parser.add_argument("--only", choices=["csv", "kmeans", "hierarchy", "anomalies"], default=None, help="run one group of workloads")
+    parser.add_argument("--only", choices=["csv", "kmeans", "hierarchy", "anomalies", "scaling"], default=None, help="run one group of workloads")
     args = parser.parse_args()
     args.reps = args.reps or (3 if args.quick else 5)
     results = []
@@ -458,6 +567,9 @@ def main():
     if args.only in (None, "anomalies"):
         print("Isolation Forest", flush=True)
         results += iforest_workload(args, 200_000 if args.quick else 1_000_000)
+    if args.only in (None, "scaling"):
+        print("Scaling", flush=True)
+        results += scaling_workloads(args)
     if args.only in (None, "hierarchy"):
         print("Hierarchical clustering", flush=True)
         results += hierarchy_workloads(args)

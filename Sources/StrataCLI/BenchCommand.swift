@@ -4,6 +4,7 @@ import StrataAnomaly
 import StrataCluster
 import StrataCore
 import StrataIO
+import StrataKernels
 import StrataPrep
 #if canImport(Glibc)
 import Glibc
@@ -15,7 +16,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Time one operation and print JSON (used by make compare).",
-        subcommands: [Read.self, KMeansBench.self, IsolationForestBench.self]
+        subcommands: [Read.self, KMeansBench.self, IsolationForestBench.self, SgemmBench.self]
     )
 
     struct Read: ParsableCommand {
@@ -139,6 +140,37 @@ struct BenchCommand: ParsableCommand {
                 print(try Terminal.json(["seconds": end - start, "fitSeconds": fitted - start, "scoreSeconds": end - fitted,
                                          "peakRSSBytes": Double(strata_peak_rss_bytes())]))
             }
+        }
+    }
+
+    /// This machine's OpenBLAS sgemm rate on a large square product: the yardstick of the
+    /// physical-limit column (how fast any K-Means iteration could be).
+    struct SgemmBench: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "sgemm", abstract: "Measure OpenBLAS sgemm GFLOP/s on an N × N product.")
+
+        @Option(name: .long) var size: Int = 4096
+        @OptionGroup var global: GlobalOptions
+
+        func run() throws {
+            let n = size
+            var rng = SplitMix64(seed: 1)
+            let a = (0..<(n * n)).map { _ in Float(rng.nextUnit()) }, b = a
+            var c = [Float](repeating: 0, count: n * n)
+            BLAS.setThreads(global.parallelism.threads)
+            var best = Double.infinity
+            for _ in 0..<3 {
+                let start = monotonicSeconds()
+                a.withUnsafeBufferPointer { a in
+                    b.withUnsafeBufferPointer { b in
+                        c.withUnsafeMutableBufferPointer { c in
+                            BLAS.gemmABt(m: n, n: n, k: n, alpha: 1, a: a.baseAddress!, lda: n, b: b.baseAddress!, ldb: n, beta: 0,
+                                         c: c.baseAddress!, ldc: n)
+                        }
+                    }
+                }
+                best = min(best, monotonicSeconds() - start)
+            }
+            print(try Terminal.json(["seconds": best, "gflops": 2 * pow(Double(n), 3) / best / 1e9]))
         }
     }
 
