@@ -415,12 +415,12 @@ def scaling_workloads(args):
         strata = [args.strata, "bench", "kmeans", str(path), "--dims", "32", "--k", "64", "--max-iter", "10", "--tol", "0",
                   "--threads", t, "--init-centers", str(init), "--algorithm", "lloyd"]
         times = {"Strata": [], "scikit-learn": [], "FAISS": []}
-        inertia = {}
+        inertia, peak = {}, {}
         for _ in range(reps):
-            r = run_json(strata); times["Strata"].append(r["seconds"]); inertia["Strata"] = r["inertia"]
+            r = run_json(strata); times["Strata"].append(r["seconds"]); inertia["Strata"] = r["inertia"]; peak["Strata"] = r["peakRSSBytes"]
             for tool, name in [("sklearn", "scikit-learn"), ("faiss", "FAISS")]:
                 a = run_json([sys.executable, "-c", ANCHOR_KMEANS, str(path), str(init), "32", "64", "10", "0", t, tool, "-", "fit", "0"])
-                times[name].append(a["seconds"]); inertia[name] = a["inertia"]
+                times[name].append(a["seconds"]); inertia[name] = a["inertia"]; peak[name] = a["peakRSSBytes"]
         med = {k: statistics.median(v) for k, v in times.items()}
         for name, v in med.items():
             curves["kmeans"].setdefault(name, []).append((n, v))
@@ -428,26 +428,26 @@ def scaling_workloads(args):
         for name in ["scikit-learn", "FAISS"]:
             results.append({"workload": f"Scaling: K-Means 10 Lloyd iterations, n = {n:,} (×32 f32, k=64)", "anchor": name,
                             "strata_s": med["Strata"], "anchor_s": med[name], "ratio": med["Strata"] / med[name],
-                            "strata_peak": 0, "anchor_peak": None, "limit_s": limit,
+                            "strata_peak": peak["Strata"], "anchor_peak": peak[name], "limit_s": limit,
                             "same": abs(inertia["Strata"] - inertia[name]) <= 1e-3 * inertia[name],
                             "note": f"inertia {inertia['Strata']:.6g} vs {inertia[name]:.6g}"})
         print(f"  scaling kmeans {n}: " + ", ".join(f"{k} {v:.3f}s" for k, v in med.items()), flush=True)
 
         apath, labels = anomalies_f32(n)
         y = np.fromfile(labels, dtype=np.int8)
-        s_t, a_t, s_auc, a_auc = [], [], [], []
+        s_t, a_t, s_auc, a_auc, s_peak, a_peak = [], [], [], [], [], []
         for rep in range(reps):
             r = run_json([args.strata, "bench", "iforest", str(apath), "--dims", "32", "--seed", str(rep), "--threads", t,
                           "--scores-out", str(CACHE / "scores_strata.f64")])
             a = run_json([sys.executable, "-c", ANCHOR_IFOREST, str(apath), "32", t, str(CACHE / "scores_sklearn.f64"), str(rep)])
-            s_t.append(r["seconds"]); a_t.append(a["seconds"])
+            s_t.append(r["seconds"]); a_t.append(a["seconds"]); s_peak.append(r["peakRSSBytes"]); a_peak.append(a["peakRSSBytes"])
             s_auc.append(roc_auc_score(y, -np.fromfile(CACHE / "scores_strata.f64")))
             a_auc.append(roc_auc_score(y, -np.fromfile(CACHE / "scores_sklearn.f64")))
         sm, am = statistics.median(s_t), statistics.median(a_t)
         curves["iforest"].setdefault("Strata", []).append((n, sm))
         curves["iforest"].setdefault("scikit-learn", []).append((n, am))
         results.append({"workload": f"Scaling: Isolation Forest fit + score, n = {n:,} (×32 f32, 100 trees)", "anchor": "scikit-learn",
-                        "strata_s": sm, "anchor_s": am, "ratio": sm / am, "strata_peak": 0, "anchor_peak": None,
+                        "strata_s": sm, "anchor_s": am, "ratio": sm / am, "strata_peak": max(s_peak), "anchor_peak": max(a_peak),
                         "same": abs(statistics.mean(s_auc) - statistics.mean(a_auc)) <= 0.01,
                         "note": f"ROC-AUC {statistics.mean(s_auc):.4f} vs {statistics.mean(a_auc):.4f}"})
         print(f"  scaling iforest {n}: {sm:.3f}s vs {am:.3f}s", flush=True)
@@ -515,7 +515,7 @@ def write_report(results, args):
     ]
     fmt = lambda v, f: "—" if v is None else format(v, f)
     rows = [f"| {r['workload']} | {r['anchor']} | {r['strata_s']:.3f} | {fmt(r['anchor_s'], '.3f')} | {fmt(r['ratio'], '.3f')} | "
-            f"{fmt(r.get('limit_s'), '.4f')} | {fmt(r['strata_peak'] and r['strata_peak'] / 2**20, '.0f')} | {fmt(r['anchor_peak'] and r['anchor_peak'] / 2**20, '.0f')} | {'yes' if r['same'] else 'NO'} | {r['note']} |"
+            f"{fmt(r.get('limit_s'), '.4f')} | {fmt(r['strata_peak'] / 2**20 if r['strata_peak'] else None, '.0f')} | {fmt(r['anchor_peak'] and r['anchor_peak'] / 2**20, '.0f')} | {'yes' if r['same'] else 'NO'} | {r['note']} |"
             for r in results]
     # A QUICK run is a smoke check: it never overwrites the full table.
     report = ROOT / ("BENCHMARKS-quick.md" if args.quick else "BENCHMARKS.md")
