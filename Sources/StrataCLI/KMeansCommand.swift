@@ -83,7 +83,7 @@ struct KMeansCommand: ParsableCommand {
     @Option(name: .long, help: "Tolerance relative to the mean feature variance (scikit-learn's tol).")
     var tol: Double = 1e-4
 
-    @Option(name: .long, help: "Algorithm: auto, lloyd, hamerly, yinyang (all reach Lloyd's result) or minibatch.")
+    @Option(name: .long, help: "Algorithm: auto, lloyd, hamerly, yinyang, elkan (all reach Lloyd's result) or minibatch.")
     var algorithm: String = "auto"
 
     @Option(name: .customLong("batch-size"), help: "With --algorithm minibatch: rows per batch.")
@@ -133,7 +133,7 @@ struct KMeansCommand: ParsableCommand {
         guard tol >= 0 else { throw ValidationError("--tol must be ≥ 0") }
         if let nInit, nInit < 1 { throw ValidationError("--n-init must be at least 1") }
         guard KMeansAlgorithm(rawValue: algorithm) != nil || algorithm == "minibatch" else {
-            throw ValidationError("--algorithm must be auto, lloyd, hamerly, yinyang or minibatch")
+            throw ValidationError("--algorithm must be auto, lloyd, hamerly, yinyang, elkan or minibatch")
         }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
     }

@@ -64,7 +64,7 @@ struct KMeansFixture: Decodable {
 }
 
 @Suite struct KMeansTests {
-    @Test(arguments: ["tol", "strict", "maxiter", "empty"], [KMeansAlgorithm.lloyd, .hamerly, .yinyang])
+    @Test(arguments: ["tol", "strict", "maxiter", "empty"], [KMeansAlgorithm.lloyd, .hamerly, .yinyang, .elkan])
     func equalsScikitLearnLloyd(caseName: String, algorithm: KMeansAlgorithm) throws {
         let (fixture, x) = try KMeansFixture.load()
         let c = try #require(fixture.cases[caseName])
@@ -112,7 +112,7 @@ struct KMeansFixture: Decodable {
         config.tolerance = 0
         config.algorithm = .lloyd
         let lloyd = try KMeans.fit(x, configuration: config)
-        for algorithm in [KMeansAlgorithm.hamerly, .yinyang] {
+        for algorithm in [KMeansAlgorithm.hamerly, .yinyang, .elkan] {
             config.algorithm = algorithm
             let fast = try KMeans.fit(x, configuration: config)
             #expect(fast.labels == lloyd.labels, "\(algorithm)")

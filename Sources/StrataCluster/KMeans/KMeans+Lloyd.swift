@@ -38,6 +38,7 @@ enum Lloyd<S: KernelScalar> {
         var iteration = 0
         var bounds = algorithm == .hamerly ? HamerlyBounds<S>(rows: n, d: d) : nil
         var yinyang = algorithm == .yinyang ? YinyangBounds<S>(rows: n, d: d, initialCenters: initial, k: k, seed: 0) : nil
+        var elkan = algorithm == .elkan ? ElkanBounds<S>(rows: n, k: k, d: d) : nil
         while iteration < maxIterations {
             let nearest = centers.withUnsafeBufferPointer { NearestCentroid(centroids: $0, k: k, d: d) }
             let inertia: Double, changed: Int
@@ -46,6 +47,11 @@ enum Lloyd<S: KernelScalar> {
                 let step = yinyangAssignAndSum(x, n: n, d: d, k: k, centers: centers, nearest: nearest, bounds: &yinyang!,
                                                weights: weights, norms: norms, labels: &labels, labelsOld: labelsOld,
                                                parallelism: parallelism)
+                (inertia, changed, sums, w) = (step.inertia, step.changed, step.sums, step.weights)
+            } else if elkan != nil {
+                let step = elkanAssignAndSum(x, n: n, d: d, k: k, centers: centers, nearest: nearest, bounds: &elkan!,
+                                             weights: weights, norms: norms, labels: &labels, labelsOld: labelsOld,
+                                             parallelism: parallelism)
                 (inertia, changed, sums, w) = (step.inertia, step.changed, step.sums, step.weights)
             } else if bounds != nil {
                 let step = hamerlyAssignAndSum(x, n: n, d: d, k: k, centers: centers, nearest: nearest, bounds: &bounds!,
@@ -74,6 +80,7 @@ enum Lloyd<S: KernelScalar> {
             }
             bounds?.centersMoved(old: centers, new: newCenters, k: k, d: d, labels: labels)
             yinyang?.centersMoved(old: centers, new: newCenters, k: k, d: d, labels: labels)
+            elkan?.centersMoved(old: centers, new: newCenters, k: k, d: d, labels: labels, parallelism: parallelism)
             centers = newCenters
             clusterWeights = w
             iteration += 1
@@ -203,7 +210,7 @@ enum Lloyd<S: KernelScalar> {
     }
 
     /// Adds rows `range` into a chunk's partial sums and weights by label, counting labels that
-    /// differ from `labelsOld`. Shared by the Lloyd, Hamerly and Yinyang E-steps.
+    /// differ from `labelsOld`. Shared by the Lloyd, Hamerly, Elkan and Yinyang E-steps.
     @inline(__always)
     static func addRows(_ x: UnsafePointer<S>, _ range: Range<Int>, d: Int, labels: UnsafeMutablePointer<Int32>,
                         labelsOld: UnsafePointer<Int32>, weights: [Double]?, sums: UnsafeMutablePointer<Double>,

@@ -1,0 +1,177 @@
+import StrataCore
+import StrataKernels
+
+/// Elkan's exact acceleration of Lloyd (Elkan, "Using the triangle inequality to accelerate
+/// k-means", ICML 2003).
+///
+/// Each row keeps an upper bound `u` on the distance to its center and a lower bound `l[j]` on
+/// its distance to every center j (n × k floats). A row is skipped when `u ≤ s(a)`; otherwise `u`
+/// is tightened with the exact distance, and the row keeps its center when every other center j
+/// is ruled out by `u ≤ l[j]` or `u ≤ ½·d(c_a, c_j)`. A row with a center left standing is
+/// rescored against all k centers by the scores kernel, whose first minimum equals Lloyd's
+/// assignment kernel bit for bit, and those k scores renew its lower bounds. After the centers
+/// move by δ, `u += δ(a)` and `l[j] −= δ(j)`.
+///
+/// Tighter than Hamerly's single lower bound, at O(n·k) memory. As with Hamerly, the bounds carry
+/// margins for floating-point rounding, so the result is Lloyd's.
+struct ElkanBounds<S: KernelScalar> {
+    var upper: [Double]
+    /// n × k, rounded down.
+    var lower: [Float]
+    var initialized = false
+    let epsilon: Double
+    let k: Int
+
+    init(rows n: Int, k: Int, d: Int) {
+        upper = [Double](repeating: .infinity, count: n)
+        lower = [Float](repeating: 0, count: n * k)
+        epsilon = Double(d + 4) * Double(S.ulpOfOne)
+        self.k = k
+    }
+
+    /// The largest float not above `x`.
+    @inline(__always) static func below(_ x: Double) -> Float {
+        let f = Float(x)
+        return Double(f) > x ? f.nextDown : f
+    }
+
+    /// Half the distance between every pair of centers (k × k), rounded down.
+    static func halfDistances(_ centers: [S], k: Int, d: Int, epsilon: Double) -> [Double] {
+        var half = [Double](repeating: 0, count: k * k)
+        for a in 0..<k {
+            for b in (a + 1)..<max(a + 1, k) {
+                var s = 0.0
+                for j in 0..<d { let t = Double(centers[a * d + j]) - Double(centers[b * d + j]); s += t * t }
+                let h = s.squareRoot() * 0.5 * (1 - epsilon)
+                half[a * k + b] = h
+                half[b * k + a] = h
+            }
+        }
+        return half
+    }
+
+    /// Moves the bounds after the centers moved from `old` to `new`: `u += δ(a)`, `l[j] −= δ(j)`.
+    /// In float32 with a safe rounding: fl(l − δ) is off by at most half an ulp, and scaling it
+    /// by 1 − 2⁻²² more than covers that, so the bound stays below the true distance. Rows in
+    /// parallel ranges (the n × k update is the price of Elkan's bounds).
+    mutating func centersMoved(old: [S], new: [S], k: Int, d: Int, labels: [Int32], parallelism: Parallelism) {
+        var delta = [Double](repeating: 0, count: k)
+        for c in 0..<k {
+            var s = 0.0
+            for j in 0..<d { let t = Double(new[c * d + j]) - Double(old[c * d + j]); s += t * t }
+            delta[c] = s.squareRoot() * (1 + epsilon)
+        }
+        let shrink: Float = 1 - 0x1p-22
+        let deltaF = delta.map { Float($0).nextUp }
+        let n = upper.count
+        upper.withUnsafeMutableBufferPointer { up in
+            lower.withUnsafeMutableBufferPointer { lo in
+                deltaF.withUnsafeBufferPointer { df in
+                    // SAFETY: each range updates only its own rows.
+                    let shared = UncheckedSendable((up, lo, df))
+                    _ = parallelism.map(ranges: n, minimumChunk: 16_384) { range -> Void in
+                        let (up, lo, df) = shared.value
+                        for i in range {
+                            up[i] += delta[Int(labels[i])]
+                            let row = lo.baseAddress! + i * k
+                            for j in 0..<k { row[j] = max(0, (row[j] - df[j]) * shrink) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+extension Lloyd {
+    /// One Elkan E-step fused with the centroid sums (the chunking and reduction of
+    /// `assignAndSum`, so the result does not depend on the thread count). The returned inertia
+    /// is Σ w·u², an upper bound (exact for rows that were rescored).
+    static func elkanAssignAndSum(_ x: UnsafePointer<S>, n: Int, d: Int, k: Int, centers: [S], nearest: NearestCentroid<S>,
+                                  bounds: inout ElkanBounds<S>, weights: [Double]?, norms: [Double],
+                                  labels: inout [Int32], labelsOld: [Int32], parallelism: Parallelism)
+        -> (inertia: Double, changed: Int, sums: [Double], weights: [Double], computed: Int) {
+        let partials = ChunkPartials(rows: n, k: k, d: d, rowsPerChunk: sumChunkRows(n))
+        defer { partials.deallocate() }
+        let rowsPerChunk = partials.rowsPerChunk, chunks = partials.chunks
+        let separation = HamerlyBounds<S>.halfSeparation(centers, k: k, d: d, epsilon: bounds.epsilon)
+        // Half center distances as floats rounded down, +inf on the diagonal (a center never
+        // rules itself in), so a row survives when some j has u > l[j] and u > ½d(a, j).
+        let half = ElkanBounds<S>.halfDistances(centers, k: k, d: d, epsilon: bounds.epsilon).enumerated().map { p, h in
+            p / k == p % k ? Float.infinity : ElkanBounds<S>.below(h)
+        }
+        let maxNorm = nearest.maxSquaredNorm
+        let first = !bounds.initialized
+        let eps = bounds.epsilon
+        let halfBuffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: half.count)
+        _ = halfBuffer.initialize(from: half)
+        defer { halfBuffer.deallocate() }
+        let stats = labels.withUnsafeMutableBufferPointer { lab in
+            bounds.upper.withUnsafeMutableBufferPointer { up in
+                bounds.lower.withUnsafeMutableBufferPointer { lo in
+                    centers.withUnsafeBufferPointer { cb in
+                        // SAFETY: chunk ch writes rows [lo, hi) of labels/bounds and its own partial slots only.
+                        let shared = UncheckedSendable((lab, up, lo, cb, partials))
+                        let halfShared = UncheckedSendable(halfBuffer)
+                        return parallelism.map(ranges: chunks, minimumChunk: 1) { r in
+                            let block = 256
+                            let scratch = UnsafeMutablePointer<S>.allocate(capacity: block * d)
+                            let scores = UnsafeMutablePointer<S>.allocate(capacity: block * k)
+                            var pending = [Int](); pending.reserveCapacity(block)
+                            defer { scratch.deallocate(); scores.deallocate() }
+                            return r.map { ch -> (Double, Int, Int) in
+                                let (lab, up, lo, cb, partials) = shared.value
+                                let c0 = cb.baseAddress!, halfBase = halfShared.value.baseAddress!
+                                let start = ch * rowsPerChunk, end = min(n, start + rowsPerChunk)
+                                let (sums, cw) = partials.start(ch)
+                                var inertia = 0.0, changed = 0, computed = 0
+                                var s = start
+                                while s < end {
+                                    let e = min(end, s + block)
+                                    pending.removeAll(keepingCapacity: true)
+                                    for i in s..<e {
+                                        if first { pending.append(i); continue }
+                                        let a = Int(lab[i])
+                                        if up[i] <= separation[a] { continue }
+                                        up[i] = Double(squaredDistance(x + i * d, c0 + a * d, d)).squareRoot() * (1 + eps)
+                                        // Another center can be nearer only if u > max(l[j], ½d(a, j)) for some j.
+                                        let u = Float(up[i]).nextUp, row = lo.baseAddress! + i * k, h = halfBase + a * k
+                                        var j = 0
+                                        while j < k && !(u > row[j] && u > h[j]) { j += 1 }
+                                        if j < k { pending.append(i) }
+                                    }
+                                    if !pending.isEmpty {
+                                        for (p, i) in pending.enumerated() { (scratch + p * d).update(from: x + i * d, count: d) }
+                                        nearest.scores(scratch, rows: pending.count, out: scores)
+                                        computed += pending.count
+                                        for (p, i) in pending.enumerated() {
+                                            let row = scores + p * k
+                                            var a = 0
+                                            for j in 1..<max(k, 1) where row[j] < row[a] { a = j }
+                                            lab[i] = Int32(a)
+                                            up[i] = Double(squaredDistance(x + i * d, c0 + a * d, d)).squareRoot() * (1 + eps)
+                                            let allowance = eps * (norms[i] + maxNorm + 2 * (norms[i] * maxNorm).squareRoot())
+                                            for j in 0..<k {
+                                                lo[i * k + j] = ElkanBounds<S>.below(max(0, norms[i] + Double(row[j]) - allowance).squareRoot())
+                                            }
+                                        }
+                                    }
+                                    labelsOld.withUnsafeBufferPointer { old in
+                                        addRows(x, s..<e, d: d, labels: lab.baseAddress!, labelsOld: old.baseAddress!, weights: weights,
+                                                sums: sums, clusterWeights: cw, changed: &changed)
+                                    }
+                                    for i in s..<e { inertia += (weights?[i] ?? 1) * up[i] * up[i] }
+                                    s = e
+                                }
+                                return (inertia, changed, computed)
+                            }
+                        }.flatMap { $0 }
+                    }
+                }
+            }
+        }
+        bounds.initialized = true
+        let (sums, w) = reduceChunks(partials, parallelism: parallelism)
+        return (stats.reduce(0) { $0 + $1.0 }, stats.reduce(0) { $0 + $1.1 }, sums, w, stats.reduce(0) { $0 + $1.2 })
+    }
+}
