@@ -89,6 +89,12 @@ struct KMeansCommand: ParsableCommand {
     @Option(name: .customLong("batch-size"), help: "With --algorithm minibatch: rows per batch.")
     var batchSize: Int = 1024
 
+    @Flag(name: .long, help: "With --algorithm minibatch: read the input in batches, never whole (inputs larger than memory); --standardize zscore, minmax or none, --missing error, drop, mean or constant.")
+    var stream = false
+
+    @Option(name: .long, help: "With --stream: passes of mini-batch updates over the file.")
+    var passes: Int = 1
+
     @Option(name: .long, help: "Random seed.")
     var seed: UInt64 = 0
 
@@ -136,13 +142,23 @@ struct KMeansCommand: ParsableCommand {
             throw ValidationError("--algorithm must be auto, lloyd, hamerly, yinyang, elkan or minibatch")
         }
         guard batchSize >= 1 else { throw ValidationError("--batch-size must be at least 1") }
+        if stream {
+            guard algorithm == "minibatch" else { throw ValidationError("--stream needs --algorithm minibatch (the others need every row in memory)") }
+            guard range.count == 1 else { throw ValidationError("--stream takes a single --k") }
+            guard initialization == "k-means++" else { throw ValidationError("--stream seeds by k-means++ on the first batch; --init is not available") }
+            guard !metrics && truth == nil else { throw ValidationError("--metrics and --truth need every row in memory; not available with --stream") }
+            guard features.standardize != .robust else { throw ValidationError("--stream scales with zscore, minmax or none (robust needs the whole column)") }
+            guard passes >= 1 else { throw ValidationError("--passes must be at least 1") }
+        }
     }
 
     func run() throws {
         try reportingErrors {
-            switch features.precision {
-            case .float32: try fit(Float.self)
-            case .float64: try fit(Double.self)
+            switch (features.precision, stream) {
+            case (.float32, false): try fit(Float.self)
+            case (.float64, false): try fit(Double.self)
+            case (.float32, true): try streamFit(Float.self)
+            case (.float64, true): try streamFit(Double.self)
             }
         }
     }
@@ -298,7 +314,7 @@ struct KMeansCommand: ParsableCommand {
         return m.array
     }
 
-    private func printSummary(_ doc: KMeansDocument, rows: Int, dropped: Int) throws {
+    func printSummary(_ doc: KMeansDocument, rows: Int, dropped: Int) throws {
         if global.json {
             print(try Terminal.json(doc))
             return

@@ -24,6 +24,16 @@ public struct Standardizer: Sendable, Codable, Equatable {
     public var scales: [Double]
     public var constantColumns: [String]
 
+    /// A scaler with given centers and scales (`(x − center) / scale` per column).
+    public init(method: ScalingMethod, columns: [String], centers: [Double], scales: [Double], constantColumns: [String] = []) {
+        precondition(centers.count == columns.count && scales.count == columns.count)
+        self.method = method
+        self.columns = columns
+        self.centers = centers
+        self.scales = scales
+        self.constantColumns = constantColumns
+    }
+
     /// Learns centers and scales from `matrix` (rows × columns).
     /// - Complexity: O(rows × columns); robust scaling needs O(rows) scratch per column.
     @_specialize(exported: true, where S == Float)

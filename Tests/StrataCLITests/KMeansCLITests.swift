@@ -75,3 +75,44 @@ import StrataTestSupport
         #expect(badModel.status == 65 && badModel.stderr.contains("not a Strata K-Means model"))
     }
 }
+
+@Suite(.serialized) struct KMeansStreamCLITests {
+    let dir = TestSupport.temporaryDirectory()
+    let data = TestSupport.packageRoot + "/Data/customers.csv"
+
+    @Test func streamedFitAssignsEveryRowAsItsModelPredicts() throws {
+        defer { TestSupport.removeTree(dir) }
+        let args = ["kmeans", data, "--k", "4", "--columns", "recency_days,frequency,monetary,age", "--id", "customer_id",
+                    "--algorithm", "minibatch", "--stream", "--passes", "2", "--seed", "5"]
+        let fit = try Strata.run(args + ["--missing", "mean", "--output", dir + "/seg.csv", "--model", dir + "/model.json"])
+        #expect(fit.status == 0, "\(fit.stderr)")
+        #expect(fit.stdout.contains("20000 rows") && fit.stdout.contains("Segment profiles"))
+        let pred = try Strata.run(["predict", data, "--model", dir + "/model.json", "--output", dir + "/pred.csv", "--id", "customer_id"])
+        #expect(pred.status == 0, "\(pred.stderr)")
+        #expect(TestSupport.read(dir + "/seg.csv") == TestSupport.read(dir + "/pred.csv"))
+        let dropped = try Strata.run(args + ["--missing", "drop", "--output", dir + "/drop.csv"])
+        #expect(dropped.status == 0 && dropped.stdout.contains("left out"), "\(dropped.stdout)")
+        let out = try CSVReader.read(path: dir + "/drop.csv").table
+        #expect(out.rowCount == 20_000 - 351)  // the rows without an age
+    }
+
+    @Test func streamRefusesWhatNeedsEveryRow() throws {
+        defer { TestSupport.removeTree(dir) }
+        func run(_ extra: [String]) throws -> Strata.Result {
+            try Strata.run(["kmeans", data, "--k", "3", "--columns", "age,income", "--stream", "--output", dir + "/o.csv"] + extra)
+        }
+        let lloyd = try run([])
+        #expect(lloyd.status == 64 && lloyd.stderr.contains("--algorithm minibatch"))
+        let robust = try run(["--algorithm", "minibatch", "--standardize", "robust"])
+        #expect(robust.status == 64)
+        let median = try run(["--algorithm", "minibatch", "--missing", "median"])
+        #expect(median.status == 64 && median.stderr.contains("mean or constant"), "\(median.stderr)")
+        let missing = try run(["--algorithm", "minibatch"])
+        let whole = try Strata.run(["kmeans", data, "--k", "3", "--columns", "age,income"])
+        #expect(missing.status == 65 && missing.stderr.contains("column 'age'"), "\(missing.stderr)")
+        // The same row as reading the whole file names.
+        let row = { (s: String) in s.components(separatedBy: "at row ").dropFirst().first?.prefix { $0.isNumber } }
+        #expect(row(missing.stderr) != nil && row(missing.stderr) == row(whole.stderr), "\(missing.stderr) vs \(whole.stderr)")
+        #expect(!TestSupport.exists(dir + "/o.csv"))
+    }
+}

@@ -63,6 +63,13 @@ public struct MiniBatchKMeans<S: KernelScalar>: Sendable {
         return step(x.baseAddress!, rows: n, reassignBudget: n)
     }
 
+    /// The fitted model after streaming (no per-row labels: the rows are gone), with the final
+    /// inertia and cluster sizes measured by the caller's last pass.
+    public func model(inertia: Double, clusterWeights: [Double]) -> KMeansModel<S> {
+        KMeansModel(k: configuration.k, d: d, centroids: centers, labels: [], inertia: inertia, iterations: steps, history: [],
+                    clusterWeights: clusterWeights)
+    }
+
     /// One update with the rows at `x` (unit weights). Returns the batch inertia.
     mutating func step(_ x: UnsafePointer<S>, rows n: Int, reassignBudget: Int) -> Double {
         let k = configuration.k
