@@ -64,9 +64,19 @@ extension KMeans {
                             let sc = out.value + lo * m
                             candidates.scores(x + lo * d, rows: hi - lo, out: sc)
                             var sums = [Double](repeating: 0, count: m)
-                            for i in lo..<hi {
-                                let wi = w(i), limit = cl[i], base = (i - lo) * m
-                                for t in 0..<m { sums[t] += wi * min(limit, max(0, nb[i] + Double(sc[base + t]))) }
+                            sums.withUnsafeMutableBufferPointer { s in
+                                if let weights {
+                                    for i in lo..<hi {
+                                        let wi = weights[i], limit = cl[i], ni = nb[i], row = sc + (i - lo) * m
+                                        for t in 0..<m { s[t] += wi * min(limit, max(0, ni + Double(row[t]))) }
+                                    }
+                                } else {
+                                    // The hot case, without a weight per row.
+                                    for i in lo..<hi {
+                                        let limit = cl[i], ni = nb[i], row = sc + (i - lo) * m
+                                        for t in 0..<m { s[t] += min(limit, max(0, ni + Double(row[t]))) }
+                                    }
+                                }
                             }
                             return sums
                         }
@@ -87,10 +97,11 @@ extension KMeans {
                     return parallelism.map(ranges: chunks, minimumChunk: 1) { r in
                         r.map { ch -> Double in
                             var sum = 0.0
+                            let cl = shared.value
                             for i in (ch * chunk)..<min(n, (ch + 1) * chunk) {
-                                let v = min(shared.value[i], max(0, nb[i] + Double(scores[i * m + t])))
-                                shared.value[i] = v
-                                sum += w(i) * v
+                                let v = min(cl[i], max(0, nb[i] + Double(scores[i * m + t])))
+                                cl[i] = v
+                                sum += (weights?[i] ?? 1) * v
                             }
                             return sum
                         }
