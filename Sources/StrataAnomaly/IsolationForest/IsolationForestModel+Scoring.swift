@@ -19,6 +19,7 @@ extension IsolationForestModel {
         let packed = (0..<nodes).map {
             strata_iforest_node(feature: max(feature[$0], 0), threshold: threshold[$0], child: (child[2 * $0], child[2 * $0 + 1]))
         }
+        let top = extensionLevel == nil ? topLevels() : nil
         x.withUnsafeBufferPointer { xb in
             sums.withUnsafeMutableBufferPointer { out in
                 packed.withUnsafeBufferPointer { packed in
@@ -26,7 +27,7 @@ extension IsolationForestModel {
                     let shared = UncheckedSendable((xb.baseAddress!, out.baseAddress!, packed.baseAddress!))
                     _ = parallelism.map(ranges: n, minimumChunk: 2048, oversplit: 4) { range -> Void in
                         let (x, out, packed) = shared.value
-                        scoreRange(x, range, d: d, nodes: packed, into: out)
+                        scoreRange(x, range, d: d, nodes: packed, top: top, into: out)
                     }
                 }
             }
@@ -46,13 +47,18 @@ extension IsolationForestModel {
 
     /// Adds the path lengths over all trees of rows `range` to out[row].
     private func scoreRange(_ x: UnsafePointer<Float>, _ range: Range<Int>, d: Int, nodes: UnsafePointer<strata_iforest_node>,
-                            into out: UnsafeMutablePointer<Double>) {
+                            top: TopLevels?, into out: UnsafeMutablePointer<Double>) {
         if extensionLevel == nil {
             // Rows without a missing value go through the branch-free kernel in runs.
             var start = range.lowerBound
             func flush(_ end: Int) {
                 guard start < end else { return }
-                strata_iforest_paths(x + start * d, end - start, d, nodes, value, roots, depths, trees, out + start)
+                if let top {
+                    strata_iforest_paths_top(x + start * d, end - start, d, nodes, value, depths, trees, top.feature, top.threshold,
+                                              top.entry, out + start)
+                } else {
+                    strata_iforest_paths(x + start * d, end - start, d, nodes, value, roots, depths, trees, out + start)
+                }
             }
             for i in range {
                 var missing = false
@@ -69,6 +75,42 @@ extension IsolationForestModel {
                 for t in 0..<trees { out[i] += pathLength(x + i * d, node: Int(roots[t]), depth: 0) }
             }
         }
+    }
+
+    /// Each tree's top L levels as a complete subtree in heap order (a leaf above level L padded
+    /// with always-left splits) and the node each of the 2^L bottom slots continues from: the
+    /// layout of `strata_iforest_paths_top`.
+    final class TopLevels: @unchecked Sendable {
+        // SAFETY: written once in init, read-only afterwards.
+        let feature: [Int32]
+        let threshold: [Float]
+        let entry: [Int32]
+        init(feature: [Int32], threshold: [Float], entry: [Int32]) {
+            self.feature = feature; self.threshold = threshold; self.entry = entry
+        }
+    }
+
+    func topLevels() -> TopLevels {
+        let levels = Int(STRATA_IFOREST_TOP_LEVELS), inner = (1 << levels) - 1
+        var topFeature = [Int32](repeating: 0, count: trees * inner), topThreshold = [Float](repeating: .infinity, count: trees * inner)
+        var entry = [Int32](repeating: 0, count: trees * (inner + 1))
+        func fill(_ t: Int, _ v: Int, _ h: Int, _ level: Int) {
+            if level == levels {
+                entry[t * (inner + 1) + h - inner] = Int32(v)
+                return
+            }
+            if Int(child[2 * v]) == v {  // a leaf: always left (x ≤ +inf), staying at the leaf
+                fill(t, v, 2 * h + 1, level + 1)
+                fill(t, v, 2 * h + 2, level + 1)
+            } else {
+                topFeature[t * inner + h] = feature[v]
+                topThreshold[t * inner + h] = threshold[v]
+                fill(t, Int(child[2 * v]), 2 * h + 1, level + 1)
+                fill(t, Int(child[2 * v + 1]), 2 * h + 2, level + 1)
+            }
+        }
+        for t in 0..<trees { fill(t, Int(roots[t]), 0, 0) }
+        return TopLevels(feature: topFeature, threshold: topThreshold, entry: entry)
     }
 
     /// Path length of one row from `node` (any tree kind, missing values averaged over both children).

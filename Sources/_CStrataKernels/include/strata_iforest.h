@@ -21,3 +21,16 @@ typedef struct {
 void strata_iforest_paths(const float *x, size_t n, size_t d, const strata_iforest_node *nodes, const float *value,
                           const int32_t *roots, const int32_t *depth, size_t trees, double *sums);
 #endif
+
+/// Levels of each tree that strata_iforest_paths_top evaluates eight rows at a time.
+#define STRATA_IFOREST_TOP_LEVELS 3
+
+/// The same sums, with each tree's top L = STRATA_IFOREST_TOP_LEVELS levels evaluated for eight
+/// rows at once: rows of a block are copied column-major, so the eight values a top node compares
+/// are one load. Tree t's top is a complete subtree in heap order — top_feature/top_threshold
+/// [t · (2^L − 1) + h], a leaf padded by always-left splits (threshold +inf) — and
+/// entry[t · 2^L + b] is the node a row continues from after reaching bottom slot b; it then walks
+/// depth[t] − L steps (at least 0) as in strata_iforest_paths.
+void strata_iforest_paths_top(const float *x, size_t n, size_t d, const strata_iforest_node *nodes, const float *value,
+                               const int32_t *depth, size_t trees, const int32_t *top_feature, const float *top_threshold,
+                               const int32_t *entry, double *sums);
