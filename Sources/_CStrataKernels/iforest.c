@@ -3,6 +3,29 @@
 #define BLOCK 128
 #define LANES 16
 
+// Walks LANES rows (row r at rows + r·d) `steps` steps down from the nodes in v, adding each
+// final node's value to sums[r]. Independent chains, so their load latencies overlap.
+static inline void walk_lanes(const float *rows, size_t d, const strata_iforest_node *nodes, const float *value,
+                              int32_t v[LANES], int32_t steps, double *sums) {
+    for (int32_t k = 0; k < steps; k++) {
+        for (int r = 0; r < LANES; r++) {  // unrolled
+            const strata_iforest_node *node = nodes + v[r];
+            v[r] = node->child[rows[r * d + node->feature] > node->threshold];
+        }
+    }
+    for (int r = 0; r < LANES; r++) sums[r] += value[v[r]];
+}
+
+// The same for one row.
+static inline void walk_one(const float *row, const strata_iforest_node *nodes, const float *value, int32_t v, int32_t steps,
+                            double *sum) {
+    for (int32_t k = 0; k < steps; k++) {
+        const strata_iforest_node *node = nodes + v;
+        v = node->child[row[node->feature] > node->threshold];
+    }
+    *sum += value[v];
+}
+
 void strata_iforest_paths(const float *x, size_t n, size_t d, const strata_iforest_node *nodes, const float *value,
                           const int32_t *roots, const int32_t *depth, size_t trees, double *sums) {
     for (size_t i0 = 0; i0 < n; i0 += BLOCK) {
@@ -15,24 +38,9 @@ void strata_iforest_paths(const float *x, size_t n, size_t d, const strata_ifore
             for (; i + LANES <= m; i += LANES) {
                 int32_t v[LANES];
                 for (int r = 0; r < LANES; r++) v[r] = root;
-                const float *rows = xb + i * d;
-                for (int32_t k = 0; k < steps; k++) {
-                    for (int r = 0; r < LANES; r++) {  // unrolled: independent chains
-                        const strata_iforest_node *node = nodes + v[r];
-                        v[r] = node->child[rows[r * d + node->feature] > node->threshold];
-                    }
-                }
-                for (int r = 0; r < LANES; r++) sb[i + r] += value[v[r]];
+                walk_lanes(xb + i * d, d, nodes, value, v, steps, sb + i);
             }
-            for (; i < m; i++) {
-                int32_t v = root;
-                const float *row = xb + i * d;
-                for (int32_t k = 0; k < steps; k++) {
-                    const strata_iforest_node *node = nodes + v;
-                    v = node->child[row[node->feature] > node->threshold];
-                }
-                sb[i] += value[v];
-            }
+            for (; i < m; i++) walk_one(xb + i * d, nodes, value, root, steps, sb + i);
         }
     }
 }
@@ -84,26 +92,13 @@ void strata_iforest_paths_top(const float *x, size_t n, size_t d, const strata_i
                     _mm256_storeu_si256((__m256i *)slots, h);
                     for (int r = 0; r < 8; r++) v[8 * g + r] = en[slots[r] - TOP_INNER];
                 }
-                const float *rows = xb + i * d;
-                for (int32_t k = 0; k < steps; k++) {
-                    for (int r = 0; r < LANES; r++) {  // unrolled: independent chains
-                        const strata_iforest_node *node = nodes + v[r];
-                        v[r] = node->child[rows[r * d + node->feature] > node->threshold];
-                    }
-                }
-                for (int r = 0; r < LANES; r++) sb[i + r] += value[v[r]];
+                walk_lanes(xb + i * d, d, nodes, value, v, steps, sb + i);
             }
             for (; i < m; i++) {
                 // The tail rows: the top subtree one row at a time, then the walk.
                 int32_t hh = 0;
                 for (int level = 0; level < TOP; level++) hh = 2 * hh + 1 + (xt[(size_t)tf[hh] * BLOCK + i] > tt[hh]);
-                int32_t v = en[hh - TOP_INNER];
-                const float *row = xb + i * d;
-                for (int32_t k = 0; k < steps; k++) {
-                    const strata_iforest_node *node = nodes + v;
-                    v = node->child[row[node->feature] > node->threshold];
-                }
-                sb[i] += value[v];
+                walk_one(xb + i * d, nodes, value, en[hh - TOP_INNER], steps, sb + i);
             }
         }
     }
