@@ -160,6 +160,9 @@ func gaussian(rows: Int, columns: Int, seed: UInt64) -> FeatureMatrix<Float> {
         config = IsolationForestConfiguration()
         config.trees = 0
         #expect(throws: StrataError.self) { try IsolationForest.fit(x, configuration: config) }
+        // One row (ψ = 1, c(ψ) = 0): scikit-learn scores −0.5, not NaN.
+        let one = try IsolationForest.fit(FeatureMatrix<Float>(rows: 1, columns: 2, values: [1, 2]), configuration: IsolationForestConfiguration())
+        #expect(one.scoreSamples(FeatureMatrix<Float>(rows: 2, columns: 2, values: [1, 2, 5, 5])) == [-0.5, -0.5])
         let inf = FeatureMatrix<Float>(rows: 2, columns: 1, values: [1, .infinity])
         #expect(throws: StrataError.self) { try IsolationForest.fit(inf, configuration: IsolationForestConfiguration()) }
     }

@@ -32,6 +32,8 @@ extension IsolationForestModel {
                 }
             }
         }
+        // One-row subsamples make c(ψ) = 0: scikit-learn then takes the exponent as 1 (score −0.5).
+        guard normalizer > 0 else { return sums.map { _ in -0.5 } }
         return sums.map { -pow(2, -$0 / normalizer) }
     }
 
