@@ -116,6 +116,7 @@ struct HClusterCommand: ParsableCommand {
         let quiet = global.quiet
         Terminal.progress("reading \(input)…", quiet: quiet)
         let (table, _) = try read.read(input, global: global)
+        guard table.rowCount > 0 else { throw StrataError(.invalidConfiguration, "no rows to cluster: the input has a header only", file: input) }
         let columns = try features.featureColumns(table)
         let (raw, _) = try FeatureExtraction.extract(table, columns: columns, as: S.self, missing: features.missingPolicy())
         guard raw.rows >= 2 else {

@@ -55,6 +55,9 @@ import StrataTestSupport
             try Strata.run(["hcluster"] + args + ["--output", dir + "/out.csv", "--linkage-out", dir + "/z.csv"])
         }
         TestSupport.write("a,b\n1,2\n", to: dir + "/one.csv")
+        TestSupport.write("a,b\n", to: dir + "/empty.csv")
+        let empty = try run([dir + "/empty.csv", "--k", "1"])
+        #expect(empty.status == 64 && empty.stderr.contains("header only"), "\(empty.stderr)")
         let one = try run([dir + "/one.csv", "--k", "1"])
         #expect(one.status == 64 && one.stderr.contains("at least 2 rows"), "\(one.stderr)")
         let both = try run([fixture, "--k", "2", "--distance", "1"])
