@@ -84,16 +84,12 @@ struct ElkanBounds<S: KernelScalar> {
 }
 
 extension Lloyd {
-    /// One Elkan E-step fused with the centroid sums (the chunking and reduction of
-    /// `assignAndSum`, so the result does not depend on the thread count). The returned inertia
-    /// is Σ w·u², an upper bound (exact for rows that were rescored).
+    /// One Elkan E-step fused with the centroid sums (`boundedAssignAndSum`). The returned
+    /// inertia is Σ w·u², an upper bound (exact for rows that were rescored).
     static func elkanAssignAndSum(_ x: UnsafePointer<S>, n: Int, d: Int, k: Int, centers: [S], nearest: NearestCentroid<S>,
                                   bounds: inout ElkanBounds<S>, weights: [Double]?, norms: [Double],
                                   labels: inout [Int32], labelsOld: [Int32], parallelism: Parallelism)
         -> (inertia: Double, changed: Int, sums: [Double], weights: [Double], computed: Int) {
-        let partials = ChunkPartials(rows: n, k: k, d: d, rowsPerChunk: sumChunkRows(n))
-        defer { partials.deallocate() }
-        let rowsPerChunk = partials.rowsPerChunk, chunks = partials.chunks
         let separation = HamerlyBounds<S>.halfSeparation(centers, k: k, d: d, epsilon: bounds.epsilon)
         // Half center distances as floats rounded down, +inf on the diagonal (a center never
         // rules itself in), so a row survives when some j has u > l[j] and u > ½d(a, j).
@@ -103,75 +99,52 @@ extension Lloyd {
         let maxNorm = nearest.maxSquaredNorm
         let first = !bounds.initialized
         let eps = bounds.epsilon
-        let halfBuffer = UnsafeMutableBufferPointer<Float>.allocate(capacity: half.count)
-        _ = halfBuffer.initialize(from: half)
-        defer { halfBuffer.deallocate() }
-        let stats = labels.withUnsafeMutableBufferPointer { lab in
-            bounds.upper.withUnsafeMutableBufferPointer { up in
-                bounds.lower.withUnsafeMutableBufferPointer { lo in
-                    centers.withUnsafeBufferPointer { cb in
-                        // SAFETY: chunk ch writes rows [lo, hi) of labels/bounds and its own partial slots only.
-                        let shared = UncheckedSendable((lab, up, lo, cb, partials))
-                        let halfShared = UncheckedSendable(halfBuffer)
-                        return parallelism.map(ranges: chunks, minimumChunk: 1) { r in
-                            let block = 256
-                            let scratch = UnsafeMutablePointer<S>.allocate(capacity: block * d)
-                            let scores = UnsafeMutablePointer<S>.allocate(capacity: block * k)
-                            var pending = [Int](); pending.reserveCapacity(block)
-                            defer { scratch.deallocate(); scores.deallocate() }
-                            return r.map { ch -> (Double, Int, Int) in
-                                let (lab, up, lo, cb, partials) = shared.value
-                                let c0 = cb.baseAddress!, halfBase = halfShared.value.baseAddress!
-                                let start = ch * rowsPerChunk, end = min(n, start + rowsPerChunk)
-                                let (sums, cw) = partials.start(ch)
-                                var inertia = 0.0, changed = 0, computed = 0
-                                var s = start
-                                while s < end {
-                                    let e = min(end, s + block)
-                                    pending.removeAll(keepingCapacity: true)
-                                    for i in s..<e {
-                                        if first { pending.append(i); continue }
-                                        let a = Int(lab[i])
-                                        if up[i] <= separation[a] { continue }
-                                        up[i] = Double(squaredDistance(x + i * d, c0 + a * d, d)).squareRoot() * (1 + eps)
-                                        // Another center can be nearer only if u > max(l[j], ½d(a, j)) for some j.
-                                        let u = Float(up[i]).nextUp, row = lo.baseAddress! + i * k, h = halfBase + a * k
-                                        var j = 0
-                                        while j < k && !(u > row[j] && u > h[j]) { j += 1 }
-                                        if j < k { pending.append(i) }
-                                    }
-                                    if !pending.isEmpty {
-                                        for (p, i) in pending.enumerated() { (scratch + p * d).update(from: x + i * d, count: d) }
-                                        nearest.scores(scratch, rows: pending.count, out: scores)
-                                        computed += pending.count
-                                        for (p, i) in pending.enumerated() {
-                                            let row = scores + p * k
-                                            var a = 0
-                                            for j in 1..<max(k, 1) where row[j] < row[a] { a = j }
-                                            lab[i] = Int32(a)
-                                            up[i] = Double(squaredDistance(x + i * d, c0 + a * d, d)).squareRoot() * (1 + eps)
-                                            let allowance = eps * (norms[i] + maxNorm + 2 * (norms[i] * maxNorm).squareRoot())
-                                            for j in 0..<k {
-                                                lo[i * k + j] = ElkanBounds<S>.below(max(0, norms[i] + Double(row[j]) - allowance).squareRoot())
-                                            }
-                                        }
-                                    }
-                                    labelsOld.withUnsafeBufferPointer { old in
-                                        addRows(x, s..<e, d: d, labels: lab.baseAddress!, labelsOld: old.baseAddress!, weights: weights,
-                                                sums: sums, clusterWeights: cw, changed: &changed)
-                                    }
-                                    for i in s..<e { inertia += (weights?[i] ?? 1) * up[i] * up[i] }
-                                    s = e
-                                }
-                                return (inertia, changed, computed)
+        let result = bounds.lower.withUnsafeMutableBufferPointer { lower in
+            centers.withUnsafeBufferPointer { cb in
+                half.withUnsafeBufferPointer { hb in
+                    // SAFETY: each block writes only its own rows of `lower`.
+                    let shared = UncheckedSendable((lower.baseAddress!, cb.baseAddress!, hb.baseAddress!))
+                    return boundedAssignAndSum(x, n: n, d: d, k: k, weights: weights, labels: &labels, labelsOld: labelsOld,
+                                               upper: &bounds.upper, block: 256, parallelism: parallelism) {
+                        let block = 256
+                        let scratch = UnsafeMutablePointer<S>.allocate(capacity: block * d)
+                        let scores = UnsafeMutablePointer<S>.allocate(capacity: block * k)
+                        var pending = [Int](); pending.reserveCapacity(block)
+                        let step: BoundedBlockStep = { rows, lab, up in
+                            let (lo, c0, halfBase) = shared.value
+                            pending.removeAll(keepingCapacity: true)
+                            for i in rows {
+                                if first { pending.append(i); continue }
+                                let a = Int(lab[i])
+                                if up[i] <= separation[a] { continue }
+                                up[i] = Double(squaredDistance(x + i * d, c0 + a * d, d)).squareRoot() * (1 + eps)
+                                let u = Float(up[i]).nextUp, row = lo + i * k, h = halfBase + a * k
+                                var j = 0
+                                while j < k && !(u > row[j] && u > h[j]) { j += 1 }
+                                if j < k { pending.append(i) }
                             }
-                        }.flatMap { $0 }
+                            guard !pending.isEmpty else { return 0 }
+                            for (p, i) in pending.enumerated() { (scratch + p * d).update(from: x + i * d, count: d) }
+                            nearest.scores(scratch, rows: pending.count, out: scores)
+                            for (p, i) in pending.enumerated() {
+                                let row = scores + p * k
+                                var a = 0
+                                for j in 1..<max(k, 1) where row[j] < row[a] { a = j }  // first minimum, as the kernel
+                                lab[i] = Int32(a)
+                                up[i] = Double(squaredDistance(x + i * d, c0 + a * d, d)).squareRoot() * (1 + eps)
+                                let allowance = eps * (norms[i] + maxNorm + 2 * (norms[i] * maxNorm).squareRoot())
+                                for j in 0..<k {
+                                    lo[i * k + j] = ElkanBounds<S>.below(max(0, norms[i] + Double(row[j]) - allowance).squareRoot())
+                                }
+                            }
+                            return pending.count
+                        }
+                        return (step, { scratch.deallocate(); scores.deallocate() })
                     }
                 }
             }
         }
         bounds.initialized = true
-        let (sums, w) = reduceChunks(partials, parallelism: parallelism)
-        return (stats.reduce(0) { $0 + $1.0 }, stats.reduce(0) { $0 + $1.1 }, sums, w, stats.reduce(0) { $0 + $1.2 })
+        return result
     }
 }

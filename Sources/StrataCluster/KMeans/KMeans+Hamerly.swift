@@ -63,80 +63,56 @@ struct HamerlyBounds<S: KernelScalar> {
 }
 
 extension Lloyd {
-    /// One Hamerly E-step fused with the centroid sums (same chunking and reduction as
-    /// `assignAndSum`, so the result does not depend on the thread count). The returned inertia
-    /// is Σ w·u², an upper bound (exact for rows whose distances were recomputed).
+    /// One Hamerly E-step fused with the centroid sums (`boundedAssignAndSum`). The returned
+    /// inertia is Σ w·u², an upper bound (exact for rows whose distances were recomputed).
     static func hamerlyAssignAndSum(_ x: UnsafePointer<S>, n: Int, d: Int, k: Int, centers: [S], nearest: NearestCentroid<S>,
                                     bounds: inout HamerlyBounds<S>, weights: [Double]?, norms: [Double],
                                     labels: inout [Int32], labelsOld: [Int32], parallelism: Parallelism)
         -> (inertia: Double, changed: Int, sums: [Double], weights: [Double], computed: Int) {
-        let partials = ChunkPartials(rows: n, k: k, d: d, rowsPerChunk: sumChunkRows(n))
-        defer { partials.deallocate() }
-        let rowsPerChunk = partials.rowsPerChunk, chunks = partials.chunks
         let half = HamerlyBounds<S>.halfSeparation(centers, k: k, d: d, epsilon: bounds.epsilon)
         let maxNorm = nearest.maxSquaredNorm
         let first = !bounds.initialized
         let eps = bounds.epsilon
-        let stats = labels.withUnsafeMutableBufferPointer { lab in
-            bounds.upper.withUnsafeMutableBufferPointer { up in
-                bounds.lower.withUnsafeMutableBufferPointer { lo in
-                    centers.withUnsafeBufferPointer { cb in
-                        // SAFETY: chunk ch writes rows [lo, hi) of labels/bounds and its own partial slots only.
-                        let shared = UncheckedSendable((lab, up, lo, cb, partials))
-                        return parallelism.map(ranges: chunks, minimumChunk: 1) { r in
-                            let block = 256
-                            let scratch = UnsafeMutablePointer<S>.allocate(capacity: block * d)
-                            let newLabels = UnsafeMutablePointer<Int32>.allocate(capacity: block)
-                            let best = UnsafeMutablePointer<S>.allocate(capacity: block)
-                            let second = UnsafeMutablePointer<S>.allocate(capacity: block)
-                            var pending = [Int](); pending.reserveCapacity(block)
-                            defer { scratch.deallocate(); newLabels.deallocate(); best.deallocate(); second.deallocate() }
-                            return r.map { ch -> (Double, Int, Int) in
-                                let (lab, up, lo, cb, partials) = shared.value
-                                let c0 = cb.baseAddress!
-                                let start = ch * rowsPerChunk, end = min(n, start + rowsPerChunk)
-                                let (sums, cw) = partials.start(ch)
-                                var inertia = 0.0, changed = 0, computed = 0
-                                var s = start
-                                while s < end {
-                                    let e = min(end, s + block)
-                                    pending.removeAll(keepingCapacity: true)
-                                    for i in s..<e {
-                                        if first { pending.append(i); continue }
-                                        let a = Int(lab[i])
-                                        let m = max(half[a], lo[i])
-                                        if up[i] <= m { continue }
-                                        up[i] = Double(squaredDistance(x + i * d, c0 + a * d, d)).squareRoot() * (1 + eps)
-                                        if up[i] > m { pending.append(i) }
-                                    }
-                                    if !pending.isEmpty {
-                                        for (p, i) in pending.enumerated() { (scratch + p * d).update(from: x + i * d, count: d) }
-                                        nearest.assign(scratch, rows: pending.count, labels: newLabels, best: best, second: second)
-                                        computed += pending.count
-                                        for (p, i) in pending.enumerated() {
-                                            let a = Int(newLabels[p])
-                                            lab[i] = newLabels[p]
-                                            up[i] = Double(squaredDistance(x + i * d, c0 + a * d, d)).squareRoot() * (1 + eps)
-                                            let allowance = eps * (norms[i] + maxNorm + 2 * (norms[i] * maxNorm).squareRoot())
-                                            lo[i] = k > 1 ? max(0, norms[i] + Double(second[p]) - allowance).squareRoot() : .infinity
-                                        }
-                                    }
-                                    labelsOld.withUnsafeBufferPointer { old in
-                                        addRows(x, s..<e, d: d, labels: lab.baseAddress!, labelsOld: old.baseAddress!, weights: weights,
-                                                sums: sums, clusterWeights: cw, changed: &changed)
-                                    }
-                                    for i in s..<e { inertia += (weights?[i] ?? 1) * up[i] * up[i] }
-                                    s = e
-                                }
-                                return (inertia, changed, computed)
-                            }
-                        }.flatMap { $0 }
+        let result = bounds.lower.withUnsafeMutableBufferPointer { lower in
+            centers.withUnsafeBufferPointer { cb in
+                // SAFETY: each block writes only its own rows of `lower`.
+                let shared = UncheckedSendable((lower.baseAddress!, cb.baseAddress!))
+                return boundedAssignAndSum(x, n: n, d: d, k: k, weights: weights, labels: &labels, labelsOld: labelsOld,
+                                           upper: &bounds.upper, block: 256, parallelism: parallelism) {
+                    let block = 256
+                    let scratch = UnsafeMutablePointer<S>.allocate(capacity: block * d)
+                    let newLabels = UnsafeMutablePointer<Int32>.allocate(capacity: block)
+                    let best = UnsafeMutablePointer<S>.allocate(capacity: block)
+                    let second = UnsafeMutablePointer<S>.allocate(capacity: block)
+                    var pending = [Int](); pending.reserveCapacity(block)
+                    let step: BoundedBlockStep = { rows, lab, up in
+                        let (lo, c0) = shared.value
+                        pending.removeAll(keepingCapacity: true)
+                        for i in rows {
+                            if first { pending.append(i); continue }
+                            let a = Int(lab[i])
+                            let m = max(half[a], lo[i])
+                            if up[i] <= m { continue }
+                            up[i] = Double(squaredDistance(x + i * d, c0 + a * d, d)).squareRoot() * (1 + eps)
+                            if up[i] > m { pending.append(i) }
+                        }
+                        guard !pending.isEmpty else { return 0 }
+                        for (p, i) in pending.enumerated() { (scratch + p * d).update(from: x + i * d, count: d) }
+                        nearest.assign(scratch, rows: pending.count, labels: newLabels, best: best, second: second)
+                        for (p, i) in pending.enumerated() {
+                            let a = Int(newLabels[p])
+                            lab[i] = newLabels[p]
+                            up[i] = Double(squaredDistance(x + i * d, c0 + a * d, d)).squareRoot() * (1 + eps)
+                            let allowance = eps * (norms[i] + maxNorm + 2 * (norms[i] * maxNorm).squareRoot())
+                            lo[i] = k > 1 ? max(0, norms[i] + Double(second[p]) - allowance).squareRoot() : .infinity
+                        }
+                        return pending.count
                     }
+                    return (step, { scratch.deallocate(); newLabels.deallocate(); best.deallocate(); second.deallocate() })
                 }
             }
         }
         bounds.initialized = true
-        let (sums, w) = reduceChunks(partials, parallelism: parallelism)
-        return (stats.reduce(0) { $0 + $1.0 }, stats.reduce(0) { $0 + $1.1 }, sums, w, stats.reduce(0) { $0 + $1.2 })
+        return result
     }
 }

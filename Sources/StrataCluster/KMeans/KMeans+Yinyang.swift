@@ -67,96 +67,74 @@ struct YinyangBounds<S: KernelScalar> {
 }
 
 extension Lloyd {
-    /// One Yinyang E-step fused with the centroid sums (same chunking and reduction as
-    /// `assignAndSum`). The returned inertia is Σ w·u², an upper bound.
+    /// One Yinyang E-step fused with the centroid sums (`boundedAssignAndSum`). The returned
+    /// inertia is Σ w·u², an upper bound.
     static func yinyangAssignAndSum(_ x: UnsafePointer<S>, n: Int, d: Int, k: Int, centers: [S], nearest: NearestCentroid<S>,
                                     bounds: inout YinyangBounds<S>, weights: [Double]?, norms: [Double],
                                     labels: inout [Int32], labelsOld: [Int32], parallelism: Parallelism)
         -> (inertia: Double, changed: Int, sums: [Double], weights: [Double]) {
-        let partials = ChunkPartials(rows: n, k: k, d: d, rowsPerChunk: sumChunkRows(n))
-        defer { partials.deallocate() }
-        let rowsPerChunk = partials.rowsPerChunk, chunks = partials.chunks
         let half = HamerlyBounds<S>.halfSeparation(centers, k: k, d: d, epsilon: bounds.epsilon)
         let maxNorm = nearest.maxSquaredNorm
         let first = !bounds.initialized
         let eps = bounds.epsilon, t = bounds.groups, groupOf = bounds.groupOf
         let now = bounds.iteration, drift = bounds.cumulativeDrift
         let nowBase = Int(now) * t
-        let stats = labels.withUnsafeMutableBufferPointer { lab in
-            bounds.upper.withUnsafeMutableBufferPointer { up in
-                bounds.lower.withUnsafeMutableBufferPointer { lo in
-                    bounds.stamp.withUnsafeMutableBufferPointer { st in
-                    centers.withUnsafeBufferPointer { cb in
-                        // SAFETY: chunk ch writes rows [lo, hi) of labels/bounds and its own partial slots only.
-                        let shared = UncheckedSendable((lab, up, lo, cb, partials, st))
-                        return parallelism.map(ranges: chunks, minimumChunk: 1) { r in
-                            let block = 128
-                            let scratch = UnsafeMutablePointer<S>.allocate(capacity: block * d)
-                            let scores = UnsafeMutablePointer<S>.allocate(capacity: block * k)
-                            var pending = [Int](); pending.reserveCapacity(block)
-                            var groupMin = [Double](repeating: 0, count: t)
-                            defer { scratch.deallocate(); scores.deallocate() }
-                            return r.map { ch -> (Double, Int) in
-                                let (lab, up, lo, cb, partials, st) = shared.value
-                                let c0 = cb.baseAddress!
-                                let start = ch * rowsPerChunk, end = min(n, start + rowsPerChunk)
-                                let (sums, cw) = partials.start(ch)
-                                var inertia = 0.0, changed = 0
-                                var s = start
-                                while s < end {
-                                    let e = min(end, s + block)
-                                    pending.removeAll(keepingCapacity: true)
-                                    for i in s..<e {
-                                        if first { pending.append(i); continue }
-                                        let a = Int(lab[i])
-                                        var globalLower = Double.infinity
-                                        let thenBase = Int(st[i]) * t
-                                        for g in 0..<t {
-                                            globalLower = min(globalLower, Double(lo[i * t + g]) - (drift[nowBase + g] - drift[thenBase + g]))
-                                        }
-                                        let m = max(half[a], globalLower)
-                                        if up[i] <= m { continue }
-                                        up[i] = Double(squaredDistance(x + i * d, c0 + a * d, d)).squareRoot() * (1 + eps)
-                                        if up[i] > m { pending.append(i) }
-                                    }
-                                    if !pending.isEmpty {
-                                        for (p, i) in pending.enumerated() { (scratch + p * d).update(from: x + i * d, count: d) }
-                                        nearest.scores(scratch, rows: pending.count, out: scores)
-                                        for (p, i) in pending.enumerated() {
-                                            let row = scores + p * k
-                                            var best = 0
-                                            for c in 1..<max(k, 1) where row[c] < row[best] { best = c }  // first minimum, as the kernel
-                                            lab[i] = Int32(best)
-                                            up[i] = Double(squaredDistance(x + i * d, c0 + best * d, d)).squareRoot() * (1 + eps)
-                                            let allowance = eps * (norms[i] + maxNorm + 2 * (norms[i] * maxNorm).squareRoot())
-                                            for g in 0..<t { groupMin[g] = .infinity }
-                                            for c in 0..<k where c != best {
-                                                groupMin[groupOf[c]] = min(groupMin[groupOf[c]], Double(row[c]))
-                                            }
-                                            for g in 0..<t {
-                                                let bound = groupMin[g].isFinite ? max(0, norms[i] + groupMin[g] - allowance).squareRoot() : .infinity
-                                                lo[i * t + g] = bound.isFinite ? Float(bound).nextDown : .infinity
-                                            }
-                                            st[i] = now
-                                        }
-                                    }
-                                    labelsOld.withUnsafeBufferPointer { old in
-                                        addRows(x, s..<e, d: d, labels: lab.baseAddress!, labelsOld: old.baseAddress!, weights: weights,
-                                                sums: sums, clusterWeights: cw, changed: &changed)
-                                    }
-                                    for i in s..<e { inertia += (weights?[i] ?? 1) * up[i] * up[i] }
-                                    s = e
+        let result = bounds.lower.withUnsafeMutableBufferPointer { lower in
+            bounds.stamp.withUnsafeMutableBufferPointer { stamp in
+                centers.withUnsafeBufferPointer { cb in
+                    // SAFETY: each block writes only its own rows of `lower` and `stamp`.
+                    let shared = UncheckedSendable((lower.baseAddress!, stamp.baseAddress!, cb.baseAddress!))
+                    return boundedAssignAndSum(x, n: n, d: d, k: k, weights: weights, labels: &labels, labelsOld: labelsOld,
+                                               upper: &bounds.upper, block: 128, parallelism: parallelism) {
+                        let block = 128
+                        let scratch = UnsafeMutablePointer<S>.allocate(capacity: block * d)
+                        let scores = UnsafeMutablePointer<S>.allocate(capacity: block * k)
+                        var pending = [Int](); pending.reserveCapacity(block)
+                        let groupMin = UnsafeMutablePointer<Double>.allocate(capacity: max(t, 1))  // a pointer: no boxed capture in the hot loop
+                        let step: BoundedBlockStep = { rows, lab, up in
+                            let (lo, st, c0) = shared.value
+                            pending.removeAll(keepingCapacity: true)
+                            for i in rows {
+                                if first { pending.append(i); continue }
+                                let a = Int(lab[i])
+                                var globalLower = Double.infinity
+                                let thenBase = Int(st[i]) * t
+                                for g in 0..<t {
+                                    globalLower = min(globalLower, Double(lo[i * t + g]) - (drift[nowBase + g] - drift[thenBase + g]))
                                 }
-                                return (inertia, changed)
+                                let m = max(half[a], globalLower)
+                                if up[i] <= m { continue }
+                                up[i] = Double(squaredDistance(x + i * d, c0 + a * d, d)).squareRoot() * (1 + eps)
+                                if up[i] > m { pending.append(i) }
                             }
-                        }.flatMap { $0 }
-                    }
+                            guard !pending.isEmpty else { return 0 }
+                            for (p, i) in pending.enumerated() { (scratch + p * d).update(from: x + i * d, count: d) }
+                            nearest.scores(scratch, rows: pending.count, out: scores)
+                            for (p, i) in pending.enumerated() {
+                                let row = scores + p * k
+                                var best = 0
+                                for c in 1..<max(k, 1) where row[c] < row[best] { best = c }  // first minimum, as the kernel
+                                lab[i] = Int32(best)
+                                up[i] = Double(squaredDistance(x + i * d, c0 + best * d, d)).squareRoot() * (1 + eps)
+                                let allowance = eps * (norms[i] + maxNorm + 2 * (norms[i] * maxNorm).squareRoot())
+                                for g in 0..<t { groupMin[g] = .infinity }
+                                for c in 0..<k where c != best {
+                                    groupMin[groupOf[c]] = min(groupMin[groupOf[c]], Double(row[c]))
+                                }
+                                for g in 0..<t {
+                                    let bound = groupMin[g].isFinite ? max(0, norms[i] + groupMin[g] - allowance).squareRoot() : .infinity
+                                    lo[i * t + g] = bound.isFinite ? Float(bound).nextDown : .infinity
+                                }
+                                st[i] = now
+                            }
+                            return pending.count
+                        }
+                        return (step, { scratch.deallocate(); scores.deallocate(); groupMin.deallocate() })
                     }
                 }
             }
         }
         bounds.initialized = true
-        let (sums, w) = reduceChunks(partials, parallelism: parallelism)
-        return (stats.reduce(0) { $0 + $1.0 }, stats.reduce(0) { $0 + $1.1 }, sums, w)
+        return (result.inertia, result.changed, result.sums, result.weights)
     }
 }
