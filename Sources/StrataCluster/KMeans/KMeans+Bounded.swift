@@ -53,4 +53,24 @@ extension Lloyd {
         let (sums, w) = reduceChunks(partials, parallelism: parallelism)
         return (stats.reduce(0) { $0 + $1.0 }, stats.reduce(0) { $0 + $1.1 }, sums, w, stats.reduce(0) { $0 + $1.2 })
     }
+
+    /// Rescores the `pending` rows against all k centers with the scores kernel (whose first
+    /// minimum equals Lloyd's assignment bit for bit), relabels them, tightens their upper bounds,
+    /// and hands each row's k scores to `lowerBounds` to renew its lower bounds.
+    @inline(__always)
+    static func rescore(_ pending: [Int], _ x: UnsafePointer<S>, d: Int, k: Int, centers c0: UnsafePointer<S>, nearest: NearestCentroid<S>,
+                        epsilon eps: Double, scratch: UnsafeMutablePointer<S>, scores: UnsafeMutablePointer<S>,
+                        labels lab: UnsafeMutablePointer<Int32>, upper up: UnsafeMutablePointer<Double>,
+                        lowerBounds: (_ row: Int, _ label: Int, _ scores: UnsafePointer<S>) -> Void) {
+        for (p, i) in pending.enumerated() { (scratch + p * d).update(from: x + i * d, count: d) }
+        nearest.scores(scratch, rows: pending.count, out: scores)
+        for (p, i) in pending.enumerated() {
+            let row = scores + p * k
+            var a = 0
+            for j in 1..<max(k, 1) where row[j] < row[a] { a = j }  // first minimum, as the kernel
+            lab[i] = Int32(a)
+            up[i] = Double(squaredDistance(x + i * d, c0 + a * d, d)).squareRoot() * (1 + eps)
+            lowerBounds(i, a, row)
+        }
+    }
 }

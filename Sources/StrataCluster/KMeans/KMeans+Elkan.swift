@@ -124,14 +124,8 @@ extension Lloyd {
                                 if j < k { pending.append(i) }
                             }
                             guard !pending.isEmpty else { return 0 }
-                            for (p, i) in pending.enumerated() { (scratch + p * d).update(from: x + i * d, count: d) }
-                            nearest.scores(scratch, rows: pending.count, out: scores)
-                            for (p, i) in pending.enumerated() {
-                                let row = scores + p * k
-                                var a = 0
-                                for j in 1..<max(k, 1) where row[j] < row[a] { a = j }  // first minimum, as the kernel
-                                lab[i] = Int32(a)
-                                up[i] = Double(squaredDistance(x + i * d, c0 + a * d, d)).squareRoot() * (1 + eps)
+                            rescore(pending, x, d: d, k: k, centers: c0, nearest: nearest, epsilon: eps, scratch: scratch, scores: scores,
+                                    labels: lab, upper: up) { i, _, row in
                                 let allowance = eps * (norms[i] + maxNorm + 2 * (norms[i] * maxNorm).squareRoot())
                                 for j in 0..<k {
                                     lo[i * k + j] = ElkanBounds<S>.below(max(0, norms[i] + Double(row[j]) - allowance).squareRoot())

@@ -108,14 +108,8 @@ extension Lloyd {
                                 if up[i] > m { pending.append(i) }
                             }
                             guard !pending.isEmpty else { return 0 }
-                            for (p, i) in pending.enumerated() { (scratch + p * d).update(from: x + i * d, count: d) }
-                            nearest.scores(scratch, rows: pending.count, out: scores)
-                            for (p, i) in pending.enumerated() {
-                                let row = scores + p * k
-                                var best = 0
-                                for c in 1..<max(k, 1) where row[c] < row[best] { best = c }  // first minimum, as the kernel
-                                lab[i] = Int32(best)
-                                up[i] = Double(squaredDistance(x + i * d, c0 + best * d, d)).squareRoot() * (1 + eps)
+                            rescore(pending, x, d: d, k: k, centers: c0, nearest: nearest, epsilon: eps, scratch: scratch, scores: scores,
+                                    labels: lab, upper: up) { i, best, row in
                                 let allowance = eps * (norms[i] + maxNorm + 2 * (norms[i] * maxNorm).squareRoot())
                                 for g in 0..<t { groupMin[g] = .infinity }
                                 for c in 0..<k where c != best {
