@@ -5,7 +5,7 @@
 #   make microbench  kernel microbenchmarks (ordo-one/benchmark; not part of CI)
 
 SWIFT        ?= swift
-APT_PACKAGES := libopenblas-dev liblapacke-dev pkg-config
+APT_PACKAGES := libopenblas-dev liblapacke-dev pkg-config libsnappy-dev zlib1g-dev libzstd-dev liblz4-dev
 VENV         := .venv
 PY           := $(VENV)/bin/python
 DATA         := Data/customers.csv

@@ -35,7 +35,14 @@ let package = Package(
         .target(name: "StrataKernels", dependencies: ["StrataCore", "_CStrataKernels", "_CStrataBLAS"]),
 
         // MARK: - Ingest and export
-        .target(name: "StrataIO", dependencies: ["StrataCore"]),
+        // Codecs (Debian's libsnappy-dev, zlib1g-dev, libzstd-dev, liblz4-dev) and Parquet's
+        // bit-level decoders, in C with no Swift API.
+        .target(
+            name: "_CStrataCodecs",
+            cSettings: [.unsafeFlags(["-O3"])],
+            linkerSettings: [.linkedLibrary("snappy"), .linkedLibrary("z"), .linkedLibrary("zstd"), .linkedLibrary("lz4")]
+        ),
+        .target(name: "StrataIO", dependencies: ["StrataCore", "_CStrataCodecs"]),
 
         // MARK: - Algorithms
         .target(name: "StrataPrep", dependencies: ["StrataCore", "StrataKernels"]),
@@ -59,7 +66,11 @@ let package = Package(
         .target(name: "StrataTestSupport", dependencies: ["StrataCore"], path: "Tests/StrataTestSupport"),
         .testTarget(name: "StrataCoreTests", dependencies: ["StrataCore", "StrataTestSupport"]),
         .testTarget(name: "StrataKernelsTests", dependencies: ["StrataKernels", "StrataTestSupport"]),
-        .testTarget(name: "StrataIOTests", dependencies: ["StrataIO", "StrataTestSupport"]),
+        .testTarget(
+            name: "StrataIOTests",
+            dependencies: ["StrataIO", "StrataTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(
             name: "StrataPrepTests",
             dependencies: ["StrataPrep", "StrataIO", "StrataTestSupport"],

@@ -12,6 +12,11 @@ produced from a fixed seed, so re-running the script reproduces the committed fi
   and hierarchical clustering (scipy.cluster.hierarchy: linkage, fcluster, cophenet).
 - Tests/StrataAnomalyTests/Fixtures: data sets with known anomalies and scikit-learn
   IsolationForest's ROC-AUC on them (mean over seeds).
+- Tests/StrataIOTests/Fixtures/parquet: small Parquet files written by pyarrow and DuckDB, with
+  their defaults and with non-default pages, encodings and codecs, plus the values pyarrow reads
+  back from each (expected.json), in Strata's types (dates as ISO text, timestamps as µs).
+
+`python scripts/make_fixtures.py parquet` writes one group only.
 """
 import json
 import pathlib
@@ -204,13 +209,136 @@ def iforest_fixture():
     (out / "iforest.json").write_text(json.dumps(expected, indent=1) + "\n")
 
 
+def parquet_fixture():
+    """Parquet files from pyarrow and DuckDB, and the values pyarrow reads from each.
+
+    Every file holds the same logical table (nulls in most columns); the expected values are
+    what pyarrow.parquet.read_table returns, mapped to Strata's types."""
+    import datetime
+    import decimal
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    out = ROOT / "Tests" / "StrataIOTests" / "Fixtures" / "parquet"
+    out.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(2024)
+    n = 300
+    null = rng.random((12, n)) < 0.15
+
+    def maybe(col, values):
+        return [None if null[col][i] else v for i, v in enumerate(values)]
+
+    words = ["alpha", "beta", "gamma", "delta", "épsilon", "zeta", "", "ñandú 🦜"]
+    base_day = datetime.date(2019, 1, 1)
+    epoch = datetime.datetime(1970, 1, 1)
+    ts = [epoch + datetime.timedelta(microseconds=int(v)) for v in rng.integers(-10**15, 2 * 10**15, n)]
+    columns = {
+        "i64": pa.array(maybe(0, [int(v) for v in rng.integers(-2**62, 2**62, n)]), pa.int64()),
+        "i32": pa.array(maybe(1, [int(v) for v in rng.integers(-2**31, 2**31 - 1, n)]), pa.int32()),
+        "small": pa.array([int(v) for v in rng.integers(0, 10, n)], pa.int16()),
+        "f64": pa.array(maybe(2, [float(v) for v in rng.normal(0, 1e3, n)]), pa.float64()),
+        "f32": pa.array(maybe(3, [float(np.float32(v)) for v in rng.normal(0, 10, n)]), pa.float32()),
+        "s": pa.array(maybe(4, [words[int(v)] for v in rng.integers(0, len(words), n)]), pa.string()),
+        "id": pa.array([f"C{i:06d}-{int(v)}" for i, v in enumerate(rng.integers(0, 1000, n))], pa.string()),
+        "b": pa.array(maybe(5, [bool(v) for v in rng.integers(0, 2, n)]), pa.bool_()),
+        "d": pa.array(maybe(6, [base_day + datetime.timedelta(days=int(v)) for v in rng.integers(-20000, 20000, n)]), pa.date32()),
+        "ts_ms": pa.array(maybe(7, [t.replace(microsecond=t.microsecond // 1000 * 1000) for t in ts]), pa.timestamp("ms")),
+        "ts_us": pa.array(maybe(8, ts), pa.timestamp("us", tz="UTC")),
+        "ts_ns": pa.array(maybe(9, ts), pa.timestamp("ns")),
+        "dec": pa.array(maybe(10, [decimal.Decimal(int(v)).scaleb(-2) for v in rng.integers(-10**9, 10**9, n)]), pa.decimal128(11, 2)),
+        "dec_big": pa.array(maybe(11, [decimal.Decimal(int(v)).scaleb(-4) * 10**12 for v in rng.integers(-10**9, 10**9, n)]), pa.decimal128(30, 4)),
+        "fixed": pa.array([bytes(rng.integers(0, 256, 4, dtype=np.uint8)) for _ in range(n)], pa.binary(4)),
+    }
+    table = pa.table(columns)
+
+    def expected_values(t):
+        result = {}
+        for name in t.column_names:
+            col = t.column(name)
+            vals = []
+            for v in col.to_pylist():
+                if v is None:
+                    vals.append(None)
+                elif isinstance(v, bool):
+                    vals.append(v)
+                elif isinstance(v, datetime.datetime):
+                    v = v.replace(tzinfo=None)
+                    vals.append((v - epoch) // datetime.timedelta(microseconds=1))
+                elif isinstance(v, datetime.date):
+                    vals.append(v.isoformat())
+                elif isinstance(v, decimal.Decimal):
+                    vals.append(float(v))
+                elif isinstance(v, bytes):
+                    vals.append(v.hex())
+                else:
+                    vals.append(v)
+            result[name] = vals
+        return result
+
+    files = {}
+
+    def pyarrow_file(name, t=table, **kwargs):
+        pq.write_table(t, out / name, **kwargs)
+        files[name] = {"writer": "pyarrow " + pa.__version__, "options": {k: str(v) for k, v in kwargs.items()}}
+
+    pyarrow_file("pyarrow_default.parquet")
+    pyarrow_file("pyarrow_v2_zstd.parquet", data_page_version="2.0", compression="zstd")
+    pyarrow_file("pyarrow_gzip_plain.parquet", compression="gzip", use_dictionary=False)
+    pyarrow_file("pyarrow_lz4_small_groups.parquet", compression="lz4", row_group_size=64, data_page_size=512)
+    pyarrow_file("pyarrow_uncompressed_v2_pages.parquet", compression="none", data_page_version="2.0",
+                 data_page_size=256, write_statistics=False)
+    pyarrow_file("pyarrow_delta.parquet", use_dictionary=False, compression="none",
+                 column_encoding={"i64": "DELTA_BINARY_PACKED", "i32": "DELTA_BINARY_PACKED", "s": "DELTA_BYTE_ARRAY",
+                                  "id": "DELTA_LENGTH_BYTE_ARRAY", "f64": "BYTE_STREAM_SPLIT", "f32": "BYTE_STREAM_SPLIT"})
+    pyarrow_file("pyarrow_delta_v2_snappy.parquet", use_dictionary=False, data_page_version="2.0", data_page_size=700,
+                 column_encoding={"i64": "DELTA_BINARY_PACKED", "small": "DELTA_BINARY_PACKED", "s": "DELTA_BYTE_ARRAY",
+                                  "id": "DELTA_BYTE_ARRAY", "f64": "BYTE_STREAM_SPLIT"})
+    pyarrow_file("pyarrow_int96.parquet", use_deprecated_int96_timestamps=True)
+    required = pa.schema([pa.field(f.name, f.type, nullable=False) for f in table.schema])
+    dense = pa.table({name: pa.array([v if v is not None else c.type.to_pandas_dtype()(0) if pa.types.is_integer(c.type) or pa.types.is_floating(c.type) else None
+                                      for v in c.to_pylist()], c.type) for name, c in zip(table.column_names, table.columns)
+                      if c.null_count == 0 or pa.types.is_integer(c.type) or pa.types.is_floating(c.type)})
+    pyarrow_file("pyarrow_required.parquet", t=dense.cast(pa.schema([required.field(n) for n in dense.column_names])))
+
+    expected = {name: expected_values(pq.read_table(out / name)) for name in files}
+
+    try:
+        import duckdb
+        con = duckdb.connect()
+        con.register("t", pq.read_table(out / "pyarrow_default.parquet"))
+        select = ("SELECT i64, i32, small, f64, f32, s, id, b, d, ts_ms, ts_us, ts_ns, dec, dec_big FROM t")
+        for name, options in [("duckdb_default.parquet", "FORMAT parquet"),
+                              ("duckdb_zstd_small_groups.parquet", "FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 100"),
+                              ("duckdb_uncompressed.parquet", "FORMAT parquet, COMPRESSION uncompressed")]:
+            con.execute(f"COPY ({select}) TO '{out / name}' ({options})")
+            files[name] = {"writer": "duckdb " + duckdb.__version__, "options": {"copy": options}}
+            expected[name] = expected_values(pq.read_table(out / name))
+    except ImportError:
+        pass
+
+    nested = pa.table({"id": [1, 2], "tags": pa.array([["a"], ["b", "c"]], pa.list_(pa.string()))})
+    pq.write_table(nested, out / "nested_list.parquet")
+    # Files holding the same values share one entry.
+    tables = {}
+    for name, values in expected.items():
+        key = next((k for k, v in tables.items() if v == values), None)
+        if key is None:
+            key = f"table{len(tables)}"
+            tables[key] = values
+        files[name]["table"] = key
+    (out / "expected.json").write_text(json.dumps({"files": files, "tables": tables}, ensure_ascii=False) + "\n")
+
+
+GROUPS = {"stats": stats_fixture, "kmeans": kmeans_fixture, "hierarchy": hierarchy_fixture,
+          "iforest": iforest_fixture, "parquet": parquet_fixture}
+
+
 def main():
+    import sys
     FIXTURES.mkdir(parents=True, exist_ok=True)
-    stats_fixture()
-    kmeans_fixture()
-    hierarchy_fixture()
-    iforest_fixture()
-    print(f"fixtures written to {FIXTURES}")
+    for name in sys.argv[1:] or list(GROUPS):
+        GROUPS[name]()
+    print("fixtures written")
 
 
 if __name__ == "__main__":
