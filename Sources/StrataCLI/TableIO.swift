@@ -4,7 +4,9 @@ import StrataIO
 
 /// File formats `strata` reads and writes, chosen by extension or `--format`.
 enum FileFormat: String, ExpressibleByArgument, CaseIterable {
-    case csv, tsv
+    case csv, tsv, parquet
+
+    var isText: Bool { self == .csv || self == .tsv }
 
     static func of(path: String, override: FileFormat?) throws -> FileFormat {
         if let override { return override }
@@ -12,8 +14,9 @@ enum FileFormat: String, ExpressibleByArgument, CaseIterable {
         switch ext {
         case "csv", "txt": return .csv
         case "tsv", "tab": return .tsv
+        case "parquet", "pq": return .parquet
         default:
-            throw StrataError(.unsupported, "cannot tell the format from the extension '.\(ext)'; supported: .csv, .tsv (or pass --format)", file: path)
+            throw StrataError(.unsupported, "cannot tell the format from the extension '.\(ext)'; supported: .csv, .tsv, .parquet (or pass --format)", file: path)
         }
     }
 }
@@ -72,6 +75,10 @@ struct ReadOptions: ParsableArguments {
     /// Reads a table, reporting rejected lines on stderr.
     func read(_ path: String, global: GlobalOptions) throws -> (Table, CSVReadSummary) {
         let format = try FileFormat.of(path: path, override: self.format)
+        if !format.isText {
+            let table = try ParquetReader.read(path: path, options: ParquetReadOptions(parallelism: global.parallelism))
+            return (table, CSVReadSummary(rows: table.rowCount))
+        }
         let (table, summary) = try CSVReader.read(path: path, options: csvOptions(format: format, parallelism: global.parallelism))
         if summary.rejectedRows > 0 {
             Terminal.note("strata: \(summary.rejectedRows) line(s) of \(path) rejected, written to \(summary.rejectsPath ?? "?")", quiet: global.quiet)
@@ -83,6 +90,10 @@ struct ReadOptions: ParsableArguments {
 /// Writes a table by the output path's extension (or `format`), atomically.
 func writeTable(_ table: Table, to path: String, format: FileFormat?, parallelism: Parallelism) throws {
     let f = try FileFormat.of(path: path, override: format)
+    if f == .parquet {
+        try ParquetWriter.write(table, to: path, options: ParquetWriteOptions(parallelism: parallelism))
+        return
+    }
     var o = CSVWriteOptions()
     o.parallelism = parallelism
     if f == .tsv { o.delimiter = UInt8(ascii: "\t") }

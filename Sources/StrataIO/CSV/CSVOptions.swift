@@ -39,4 +39,6 @@ public struct CSVReadSummary: Sendable, Equatable {
     public var rejectsPath: String?
     public var bytes = 0
     public var delimiter: UInt8 = UInt8(ascii: ",")
+
+    public init(rows: Int = 0) { self.rows = rows }
 }
