@@ -76,6 +76,59 @@ ANCHOR_PYARROW_CSV = textwrap.dedent("""
 """)
 
 
+ANCHOR_PYARROW_PARQUET = textwrap.dedent("""
+    import json, resource, sys, time
+    import pyarrow as pa, pyarrow.parquet as pq, pyarrow.compute as pc
+    pa.set_cpu_count(int(sys.argv[2])); pa.set_io_thread_count(int(sys.argv[2]))
+    t = time.perf_counter()
+    table = pq.read_table(sys.argv[1])
+    s = time.perf_counter() - t
+    sums = [float(pc.sum(table[c]).as_py() or 0) for c in table.column_names]
+    print(json.dumps({"seconds": s, "rows": table.num_rows, "sums": sums,
+                      "peakRSSBytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+""")
+
+ANCHOR_DUCKDB_PARQUET = ANCHOR_DUCKDB_CSV.replace("read_csv(", "read_parquet(")
+
+
+def numeric_parquet(rows, compression="snappy"):
+    """The numeric CSV's table written by pyarrow with its defaults (snappy, dictionary on)."""
+    path = CACHE / f"numeric_{rows}x33_{compression}.parquet"
+    if not path.exists():
+        import pyarrow.csv as pc, pyarrow.parquet as pq
+        pq.write_table(pc.read_csv(numeric_csv(rows)), path, compression=compression)
+    return path
+
+
+def parquet_read_workload(args, rows):
+    results = []
+    for compression in ["snappy", "zstd"]:
+        path = numeric_parquet(rows, compression)
+        strata = [args.strata, "bench", "read", str(path), "--threads", str(args.threads), "--quiet"]
+        anchors = {"pyarrow.parquet.read_table": [sys.executable, "-c", ANCHOR_PYARROW_PARQUET, str(path), str(args.threads)]}
+        if compression == "snappy":
+            anchors["DuckDB read_parquet"] = [sys.executable, "-c", ANCHOR_DUCKDB_PARQUET, str(path), str(args.threads)]
+        for anchor, anchor_cmd in anchors.items():
+            s_runs, a_runs = [], []
+            for _ in range(args.reps):
+                s_runs.append(run_json(strata))
+                a_runs.append(run_json(anchor_cmd))
+            s_med = statistics.median(r["seconds"] for r in s_runs)
+            a_med = statistics.median(r["seconds"] for r in a_runs)
+            same = s_runs[0]["rows"] == a_runs[0]["rows"] and same_sums(s_runs[0]["sums"], a_runs[0]["sums"])
+            results.append({
+                "workload": f"Parquet read {rows:,}×33, pyarrow-written {compression} ({path.stat().st_size / 1e6:.0f} MB)",
+                "anchor": anchor,
+                "strata_s": s_med, "anchor_s": a_med, "ratio": s_med / a_med,
+                "strata_peak": max(r["peakRSSBytes"] for r in s_runs),
+                "anchor_peak": max(r["peakRSSBytes"] for r in a_runs),
+                "same": same,
+                "note": "Strata peak includes the mapped file's pages",
+            })
+            print(f"  {results[-1]['workload']} vs {anchor}: {s_med:.3f}s vs {a_med:.3f}s (ratio {s_med / a_med:.2f}), same answer: {same}", flush=True)
+    return results
+
+
 def not_worse(strata_values, anchor_values):
     """Randomized algorithms: Strata's mean is not worse than the anchor's by more than two
     standard errors of the difference (Welch), nor by more than 2% when both are tight.
@@ -505,7 +558,7 @@ def machine():
     return f"{model}, {os.cpu_count()} cores, {mem:.0f} GiB, {platform.system()} {platform.release()}"
 
 
-GROUP_PREFIX = {"csv": "CSV read", "kmeans": "K-Means", "hierarchy": "Hierarchical", "anomalies": "Isolation Forest", "scaling": "Scaling"}
+GROUP_PREFIX = {"csv": "CSV read", "parquet": "Parquet read", "kmeans": "K-Means", "hierarchy": "Hierarchical", "anomalies": "Isolation Forest", "scaling": "Scaling"}
 
 
 def write_report(results, args):
@@ -554,13 +607,16 @@ def main():
     parser.add_argument("--quick", action="store_true", help="reduced sizes, a few minutes")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--reps", type=int, default=None)
-    parser.add_argument("--only", choices=["csv", "kmeans", "hierarchy", "anomalies", "scaling"], default=None, help="run one group of workloads")
+    parser.add_argument("--only", choices=list(GROUP_PREFIX), default=None, help="run one group of workloads")
     args = parser.parse_args()
     args.reps = args.reps or (3 if args.quick else 5)
     results = []
     if args.only in (None, "csv"):
         print("CSV read", flush=True)
         results += csv_read_workload(args, 200_000 if args.quick else 1_000_000)
+    if args.only in (None, "parquet"):
+        print("Parquet read", flush=True)
+        results += parquet_read_workload(args, 200_000 if args.quick else 1_000_000)
     if args.only in (None, "kmeans"):
         print("K-Means", flush=True)
         results += kmeans_workloads(args, 200_000 if args.quick else 1_000_000)

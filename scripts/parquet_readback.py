@@ -32,7 +32,8 @@ result = {
 }
 try:
     import duckdb
-    seen = duckdb.sql(f"SELECT * FROM read_parquet('{path}')").fetch_arrow_table()
+    relation = duckdb.sql(f"SELECT * FROM read_parquet('{path}')")
+    seen = relation.to_arrow_table() if hasattr(relation, "to_arrow_table") else relation.fetch_arrow_table()
     result["duckdb"] = {name: [value(v) for v in seen.column(name).to_pylist()] for name in seen.column_names}
 except ImportError:
     pass
