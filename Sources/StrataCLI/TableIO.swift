@@ -4,7 +4,7 @@ import StrataIO
 
 /// File formats `strata` reads and writes, chosen by extension or `--format`.
 enum FileFormat: String, ExpressibleByArgument, CaseIterable {
-    case csv, tsv, parquet
+    case csv, tsv, parquet, arrow, arrows
 
     var isText: Bool { self == .csv || self == .tsv }
 
@@ -15,8 +15,10 @@ enum FileFormat: String, ExpressibleByArgument, CaseIterable {
         case "csv", "txt": return .csv
         case "tsv", "tab": return .tsv
         case "parquet", "pq": return .parquet
+        case "arrow", "feather", "ipc": return .arrow
+        case "arrows": return .arrows
         default:
-            throw StrataError(.unsupported, "cannot tell the format from the extension '.\(ext)'; supported: .csv, .tsv, .parquet (or pass --format)", file: path)
+            throw StrataError(.unsupported, "cannot tell the format from the extension '.\(ext)'; supported: .csv, .tsv, .parquet, .arrow/.feather (IPC file), .arrows (IPC stream) (or pass --format)", file: path)
         }
     }
 }
@@ -75,9 +77,15 @@ struct ReadOptions: ParsableArguments {
     /// Reads a table, reporting rejected lines on stderr.
     func read(_ path: String, global: GlobalOptions) throws -> (Table, CSVReadSummary) {
         let format = try FileFormat.of(path: path, override: self.format)
-        if !format.isText {
+        switch format {
+        case .parquet:
             let table = try ParquetReader.read(path: path, options: ParquetReadOptions(parallelism: global.parallelism))
             return (table, CSVReadSummary(rows: table.rowCount))
+        case .arrow, .arrows:
+            let table = try ArrowIPCReader.read(path: path)
+            return (table, CSVReadSummary(rows: table.rowCount))
+        case .csv, .tsv:
+            break
         }
         let (table, summary) = try CSVReader.read(path: path, options: csvOptions(format: format, parallelism: global.parallelism))
         if summary.rejectedRows > 0 {
@@ -90,9 +98,15 @@ struct ReadOptions: ParsableArguments {
 /// Writes a table by the output path's extension (or `format`), atomically.
 func writeTable(_ table: Table, to path: String, format: FileFormat?, parallelism: Parallelism) throws {
     let f = try FileFormat.of(path: path, override: format)
-    if f == .parquet {
+    switch f {
+    case .parquet:
         try ParquetWriter.write(table, to: path, options: ParquetWriteOptions(parallelism: parallelism))
         return
+    case .arrow, .arrows:
+        try ArrowIPCWriter.write(table, to: path, options: ArrowWriteOptions(format: f == .arrow ? .file : .stream))
+        return
+    case .csv, .tsv:
+        break
     }
     var o = CSVWriteOptions()
     o.parallelism = parallelism
