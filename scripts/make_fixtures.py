@@ -12,7 +12,7 @@ produced from a fixed seed, so re-running the script reproduces the committed fi
   and hierarchical clustering (scipy.cluster.hierarchy: linkage, fcluster, cophenet).
 - Tests/StrataAnomalyTests/Fixtures: data sets with known anomalies and scikit-learn
   IsolationForest's ROC-AUC on them (mean over seeds).
-- Tests/StrataIOTests/Fixtures/parquet: small Parquet files written by pyarrow and DuckDB, with
+- Tests/StrataIOTests/Fixtures/formats: small Parquet and Arrow IPC files written by pyarrow and DuckDB, with
   their defaults and with non-default pages, encodings and codecs, plus the values pyarrow reads
   back from each (expected.json), in Strata's types (dates as ISO text, timestamps as µs).
 
@@ -219,7 +219,7 @@ def parquet_fixture():
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    out = ROOT / "Tests" / "StrataIOTests" / "Fixtures" / "parquet"
+    out = ROOT / "Tests" / "StrataIOTests" / "Fixtures" / "formats"
     out.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(2024)
     n = 300
@@ -316,8 +316,35 @@ def parquet_fixture():
     except ImportError:
         pass
 
+    # Arrow IPC: the same table through pyarrow's file (Feather v2) and stream writers.
+    import pyarrow.feather as feather
+    import pyarrow.ipc as ipc
+
+    def arrow_file(name, t, writer, **kwargs):
+        writer(t, out / name, **kwargs)
+        files[name] = {"writer": "pyarrow " + pa.__version__, "options": {k: str(v) for k, v in kwargs.items()}}
+        expected[name] = expected_values(t)
+
+    def ipc_file(t, path, compression=None, chunk=None, stream=False):
+        opts = ipc.IpcWriteOptions(compression=compression)
+        with (ipc.new_stream if stream else ipc.new_file)(path, t.schema, options=opts) as w:
+            w.write_table(t, max_chunksize=chunk)
+
+    wide = table.append_column("u8", pa.array([int(v) for v in rng.integers(0, 255, n)], pa.uint8())) \
+                .append_column("f16", pa.array(np.float16(rng.normal(0, 5, n)), pa.float16())) \
+                .append_column("d64", pa.array(maybe(6, [base_day + datetime.timedelta(days=int(v)) for v in rng.integers(-9000, 9000, n)]), pa.date64())) \
+                .append_column("ls", pa.array(maybe(4, [words[int(v)] for v in rng.integers(0, len(words), n)]), pa.large_string()))
+    arrow_file("pyarrow_feather_default.arrow", wide, feather.write_feather)
+    arrow_file("pyarrow_feather_uncompressed.feather", wide, feather.write_feather, compression="uncompressed")
+    arrow_file("pyarrow_ipc_zstd_batches.arrow", wide, ipc_file, compression="zstd", chunk=70)
+    arrow_file("pyarrow_ipc_stream.arrows", wide, ipc_file, stream=True, chunk=100)
+    dictionary = wide.cast(pa.schema([pa.field(f.name, pa.dictionary(pa.int16(), pa.string())) if f.type == pa.string() else f
+                                      for f in wide.schema]))
+    arrow_file("pyarrow_ipc_dictionary_stream.arrows", dictionary, ipc_file, stream=True, chunk=128)
+
     nested = pa.table({"id": [1, 2], "tags": pa.array([["a"], ["b", "c"]], pa.list_(pa.string()))})
     pq.write_table(nested, out / "nested_list.parquet")
+    feather.write_feather(nested, out / "nested_list.arrow")
     # Files holding the same values share one entry.
     tables = {}
     for name, values in expected.items():

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Reads a Parquet file with pyarrow and DuckDB and prints what each sees, as JSON.
+"""Reads a Parquet or Arrow IPC file with pyarrow (and Parquet with DuckDB), prints what each sees as JSON.
 
 Used by Strata's writer tests (Tests/StrataIOTests/ParquetWriterTests.swift) when the venv with
 pyarrow and duckdb exists: `python scripts/parquet_readback.py FILE`. Values are mapped to
@@ -25,12 +25,19 @@ def value(v):
 
 
 path = sys.argv[1]
-table = pq.read_table(path)
+if path.endswith(".parquet"):
+    table = pq.read_table(path)
+else:
+    import pyarrow.ipc as ipc
+    with open(path, "rb") as f:
+        table = (ipc.open_stream(f) if path.endswith(".arrows") else ipc.open_file(f)).read_all()
 result = {
     "pyarrow": {name: [value(v) for v in table.column(name).to_pylist()] for name in table.column_names},
     "pyarrow_types": {f.name: str(f.type) for f in table.schema},
 }
 try:
+    if not path.endswith(".parquet"):
+        raise ImportError
     import duckdb
     relation = duckdb.sql(f"SELECT * FROM read_parquet('{path}')")
     seen = relation.to_arrow_table() if hasattr(relation, "to_arrow_table") else relation.fetch_arrow_table()

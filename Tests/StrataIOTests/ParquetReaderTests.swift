@@ -6,7 +6,7 @@ import StrataCore
 /// Parquet files written by pyarrow and DuckDB (scripts/make_fixtures.py), read by Strata and
 /// compared value by value with what pyarrow reads from the same file.
 enum ParquetFixtures {
-    static let directory = Bundle.module.resourcePath! + "/Fixtures/parquet"
+    static let directory = Bundle.module.resourcePath! + "/Fixtures/formats"
 
     struct Expected {
         let files: [String: String]                  // file → table key
@@ -62,7 +62,7 @@ func expectColumn(_ column: Column, equals expected: [Any?], _ context: String) 
 }
 
 @Suite struct ParquetReaderTests {
-    static let files = ParquetFixtures.expected.files.keys.sorted()
+    static let files = ParquetFixtures.expected.files.keys.filter { $0.hasSuffix(".parquet") }.sorted()
 
     @Test(arguments: files)
     func readsLikePyarrow(_ name: String) throws {

@@ -111,7 +111,9 @@ enum ArrowColumnDecoder {
     /// `dictionary` holds the values of a dictionary-encoded field.
     static func append(_ a: Buffers, type: ArrowType, dictionary: [String]?, to builder: ColumnBuilder) throws {
         let n = a.length
-        guard n >= 0 else { throw Failure(reason: "negative length") }
+        // Lengths come from the input: keep every size computed from them far from overflow.
+        guard n >= 0, n <= 1 << 36, a.offset >= 0, a.offset <= 1 << 36 else { throw Failure(reason: "implausible length \(n) or offset \(a.offset)") }
+        if case .null = type, n > 1 << 28 { throw Failure(reason: "a null column of \(n) rows") }
         func buffer(_ i: Int, minimumBytes: Int) throws -> UnsafeRawPointer? {
             guard i < a.buffers.count, let b = a.buffers[i], b.count > 0 else {
                 if minimumBytes == 0 { return nil }

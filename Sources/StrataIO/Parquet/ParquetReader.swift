@@ -135,8 +135,8 @@ public enum ParquetReader {
         }
         let totalRows = Int(meta.numRows)
         // A damaged or hostile footer may claim any row count: refuse what cannot fit.
-        let needed = selected.reduce(0) { $0 + leaves[$1].outputWidth } &* totalRows
-        guard needed <= SystemMemory.available else {
+        let (needed, overflow) = selected.reduce(0) { $0 + leaves[$1].outputWidth }.multipliedReportingOverflow(by: totalRows)
+        guard !overflow, needed <= SystemMemory.available else {
             throw StrataError(.resourceLimit, "the footer claims \(totalRows) rows, \(SystemMemory.describe(needed)) of columns, more than the \(SystemMemory.describe(SystemMemory.available)) available (corrupt footer, or read fewer columns)")
         }
         // Output storage, one buffer per selected column, written in place by the chunk tasks.
