@@ -15,6 +15,8 @@ let package = Package(
     products: [
         .executable(name: "strata", targets: ["strata"]),
         .library(name: "Strata", targets: ["StrataCore", "StrataKernels", "StrataIO", "StrataPrep", "StrataCluster", "StrataAnomaly"]),
+        // The C ABI: tables through the Arrow C Stream Interface (Sources/StrataC/strata.h).
+        .library(name: "StrataC", type: .dynamic, targets: ["StrataC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -61,6 +63,7 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "strata", dependencies: ["StrataCLI", "_CStrataPlatform"]),
+        .target(name: "StrataC", dependencies: ["StrataCore", "StrataIO", "_CStrataCodecs"], exclude: ["strata.h"]),
 
         // MARK: - Tests
         .target(name: "StrataTestSupport", dependencies: ["StrataCore"], path: "Tests/StrataTestSupport"),

@@ -22,7 +22,9 @@ public final class AlignedStorage<Element: BitwiseCopyable>: @unchecked Sendable
     public private(set) var base: UnsafeMutablePointer<Element>
     public private(set) var capacity: Int
     public var count: Int
-    private var mappedBytes: Int  // 0 when the buffer came from posix_memalign
+    private var mappedBytes: Int  // 0 when the buffer came from posix_memalign, -1 when borrowed
+    /// For borrowed memory: whatever releases it when the last storage using it goes.
+    private let owner: AnyObject?
 
     private static var mapThreshold: Int { 1 << 20 }
 
@@ -30,6 +32,7 @@ public final class AlignedStorage<Element: BitwiseCopyable>: @unchecked Sendable
     /// - Complexity: O(1) for mapped buffers (pages are touched lazily), else O(capacity).
     public init(capacity: Int) {
         let capacity = max(capacity, 1)
+        owner = nil
         count = 0
         self.capacity = capacity
         let bytes = capacity * MemoryLayout<Element>.stride
@@ -62,14 +65,26 @@ public final class AlignedStorage<Element: BitwiseCopyable>: @unchecked Sendable
         count = i
     }
 
+    /// Wraps `count` elements of memory owned elsewhere (zero-copy import, e.g. through the
+    /// Arrow C Data Interface). `owner` stays alive as long as this storage and frees the memory
+    /// when it goes. Borrowed storage is read-only and never grows.
+    public init(borrowing base: UnsafeMutablePointer<Element>, count: Int, owner: AnyObject) {
+        self.base = base
+        self.capacity = count
+        self.count = count
+        self.mappedBytes = -1
+        self.owner = owner
+    }
+
     deinit {
-        if mappedBytes > 0 { munmap(UnsafeMutableRawPointer(base), mappedBytes) } else { free(base) }
+        if mappedBytes > 0 { munmap(UnsafeMutableRawPointer(base), mappedBytes) } else if mappedBytes == 0 { free(base) }
     }
 
     /// Makes room for at least `minimumCapacity` elements, keeping the contents.
     /// - Complexity: amortized O(1) per element appended; no copy for mapped buffers on Linux.
     public func reserve(_ minimumCapacity: Int) {
         guard minimumCapacity > capacity else { return }
+        precondition(mappedBytes >= 0, "borrowed storage cannot grow")
         let newCapacity = max(minimumCapacity, capacity + capacity / 2)
         let newBytes = newCapacity * MemoryLayout<Element>.stride
         #if os(Linux)

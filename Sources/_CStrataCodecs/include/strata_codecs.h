@@ -6,6 +6,7 @@
 // none reads or writes outside the buffers it is passed.
 #include <stddef.h>
 #include <stdint.h>
+#include "strata_arrow_abi.h"
 
 /// Codec numbers are Parquet's CompressionCodec values, plus LZ4 frames for Arrow IPC.
 enum {
