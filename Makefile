@@ -3,6 +3,7 @@
 #   make test     set up, build, run the whole test suite
 #   make compare  Strata against the reference tools, same data, same run (not part of CI)
 #   make microbench  kernel microbenchmarks (ordo-one/benchmark; not part of CI)
+#   make fuzz     libFuzzer over the Parquet, Arrow and CSV readers (FUZZ_SECONDS each; not part of CI)
 
 SWIFT        ?= swift
 APT_PACKAGES := libopenblas-dev liblapacke-dev pkg-config libsnappy-dev zlib1g-dev libzstd-dev liblz4-dev
@@ -11,7 +12,7 @@ PY           := $(VENV)/bin/python
 DATA         := Data/customers.csv
 STRATA       := .build/release/strata
 
-.PHONY: setup build test run compare microbench fixtures venv data clean
+.PHONY: setup build test run compare microbench fuzz fixtures venv data clean
 
 setup:
 	@missing=""; \
@@ -67,6 +68,27 @@ compare: build venv
 # Kernel microbenchmarks (ordo-one/benchmark), in their own package under Benchmarks/Micro.
 microbench: setup
 	cd Benchmarks/Micro && $(SWIFT) package --allow-writing-to-package-directory benchmark
+
+# Coverage-guided fuzzing of the readers (Fuzz/ is its own package). A clean build each time:
+# an incremental sanitizer build here has been seen to drop the coverage instrumentation. Inputs
+# that crash, hang or exhaust memory are copied into Tests/StrataIOTests/Fixtures/fuzz/<reader>/,
+# which the test suite replays (FuzzRegressionTests).
+FUZZ_SECONDS ?= 60
+FIXTURE_FORMATS := Tests/StrataIOTests/Fixtures/formats
+FUZZ_REGRESSIONS := Tests/StrataIOTests/Fixtures/fuzz
+fuzz: setup
+	rm -rf Fuzz/.build
+	cd Fuzz && SWIFT_BACKTRACE=enable=no $(SWIFT) build -c debug --sanitize=fuzzer --sanitize=address
+	mkdir -p Fuzz/corpus/parquet Fuzz/corpus/arrow Fuzz/corpus/csv Fuzz/artifacts
+	cp $(FIXTURE_FORMATS)/*.parquet $(FUZZ_REGRESSIONS)/parquet/* Fuzz/corpus/parquet/ 2>/dev/null || true
+	cp $(FIXTURE_FORMATS)/*.arrow* $(FIXTURE_FORMATS)/*.feather $(FUZZ_REGRESSIONS)/arrow/* Fuzz/corpus/arrow/ 2>/dev/null || true
+	head -c 4000 $(DATA) > Fuzz/corpus/csv/customers.csv; cp $(FUZZ_REGRESSIONS)/csv/* Fuzz/corpus/csv/ 2>/dev/null || true
+	status=0; for t in parquet arrow csv; do \
+	  bin=$$(case $$t in parquet) echo FuzzParquet;; arrow) echo FuzzArrow;; csv) echo FuzzCSV;; esac); \
+	  SWIFT_BACKTRACE=enable=no Fuzz/.build/debug/$$bin Fuzz/corpus/$$t -max_total_time=$(FUZZ_SECONDS) \
+	    -artifact_prefix=Fuzz/artifacts/$$t- -max_len=65536 -rss_limit_mb=4096 -print_final_stats=1 || status=1; \
+	  for f in Fuzz/artifacts/$$t-*; do [ -e "$$f" ] && cp "$$f" $(FUZZ_REGRESSIONS)/$$t/ && echo "new regression input: $$f"; done; \
+	done; exit $$status
 
 clean:
 	rm -rf .build .build-* .build_*

@@ -105,6 +105,41 @@ int strata_decompress(int codec, const uint8_t *src, size_t src_len, uint8_t *ds
     }
 }
 
+int strata_plausible_size(int codec, const uint8_t *src, size_t src_len, size_t claimed) {
+    switch (codec) {
+    case STRATA_CODEC_NONE:
+        return claimed == src_len;
+    case STRATA_CODEC_SNAPPY: {
+        size_t n = 0;
+        return snappy_uncompressed_length((const char *)src, src_len, &n) == SNAPPY_OK && n == claimed;
+    }
+    case STRATA_CODEC_ZSTD: {
+        unsigned long long n = ZSTD_getFrameContentSize(src, src_len);
+        if (n == ZSTD_CONTENTSIZE_ERROR) return 0;
+        if (n != ZSTD_CONTENTSIZE_UNKNOWN) return n == claimed;
+        return claimed <= src_len * 32768 + (1u << 20);
+    }
+    case STRATA_CODEC_LZ4_FRAME: {
+        LZ4F_dctx *ctx;
+        if (LZ4F_isError(LZ4F_createDecompressionContext(&ctx, LZ4F_VERSION))) return 0;
+        LZ4F_frameInfo_t info;
+        size_t consumed = src_len;
+        size_t r = LZ4F_getFrameInfo(ctx, &info, src, &consumed);
+        LZ4F_freeDecompressionContext(ctx);
+        if (LZ4F_isError(r)) return 0;
+        if (info.contentSize != 0) return info.contentSize == claimed;
+        return claimed <= src_len * 256 + (1u << 16);
+    }
+    case STRATA_CODEC_LZ4_RAW:
+    case STRATA_CODEC_LZ4_HADOOP:
+        return claimed <= src_len * 256 + (1u << 16);
+    case STRATA_CODEC_GZIP:
+        return claimed <= src_len * 1032 + (1u << 16);
+    default:
+        return 0;
+    }
+}
+
 size_t strata_compress_bound(int codec, size_t n) {
     switch (codec) {
     case STRATA_CODEC_NONE: return n;

@@ -373,7 +373,7 @@ public enum ArrowCData {
                 base = .timestamp(unitsPerSecond: perSecond, timezone: zone.isEmpty ? nil : zone)
             } else if format.hasPrefix("tD") {
                 base = .duration
-            } else if format.hasPrefix("w:"), let w = Int(format.dropFirst(2)), w > 0 {
+            } else if format.hasPrefix("w:"), let w = Int(format.dropFirst(2)), w > 0, w <= 1 << 20 {
                 base = .fixedSizeBinary(w)
             } else if format.hasPrefix("d:") {
                 let parts = format.dropFirst(2).split(separator: ",").compactMap { Int($0) }

@@ -37,6 +37,18 @@ public enum ArrowIPCReader {
         }
     }
 
+    /// Reads Arrow IPC bytes held in memory; `name` stands for the file in errors.
+    public static func read(bytes: [UInt8], name: String = "<memory>", options: ArrowReadOptions = ArrowReadOptions()) throws -> Table {
+        do {
+            var reader = try ArrowMessageReader(file: MappedFile(bytes: bytes, name: name))
+            return try reader.readTable(columns: options.columns)
+        } catch let error as StrataError {
+            throw error.inFile(name)
+        } catch let error as FlatBufferTable.Malformed {
+            throw StrataError(.parse, "corrupt Arrow metadata: \(error.reason)", file: name)
+        }
+    }
+
     /// Whether the file starts with the Arrow file magic or a stream's continuation marker.
     public static func looksLikeArrow(path: String) -> Bool {
         guard let f = try? MappedFile(path: path), let head = f.bytes(0, 6) else { return false }
@@ -206,7 +218,7 @@ struct ArrowMessageReader {
             return .timestamp(unitsPerSecond: perSecond[unit], timezone: try t?.string(1))
         case 15:
             let w = Int(try t?.i32(0) ?? 0)
-            guard w > 0 else { return .unsupported("fixed_size_binary(\(w))") }
+            guard w > 0, w <= 1 << 20 else { return .unsupported("fixed_size_binary(\(w))") }
             return .fixedSizeBinary(w)
         case 18: return .duration
         case 19: return .largeBinary
@@ -238,7 +250,7 @@ struct ArrowMessageReader {
             let offset = Int(Int64(bitPattern: try FlatBufferTable.u64(batch.buffer, p)))
             let length = Int(Int64(bitPattern: try FlatBufferTable.u64(batch.buffer, p + 8)))
             guard offset >= 0, length >= 0, offset <= body.count, length <= body.count - offset else {
-                throw StrataError(.parse, "a buffer (bytes \(offset)..<\(offset + length)) lies outside the message body")
+                throw StrataError(.parse, "a buffer (offset \(offset), \(length) bytes) lies outside the message body")
             }
             if length == 0 { return nil }
             let raw = UnsafeRawBufferPointer(start: body.base + offset, count: length)
@@ -246,7 +258,10 @@ struct ArrowMessageReader {
             guard length >= 8 else { throw StrataError(.parse, "a compressed buffer without its length prefix") }
             let size = raw.loadUnaligned(as: Int64.self)
             if size == -1 { return UnsafeRawBufferPointer(rebasing: raw[8...]) }
-            guard size >= 0, size <= 1 << 34 else { throw StrataError(.parse, "a compressed buffer claims \(size) bytes") }
+            guard size >= 0, size <= 1 << 40,
+                  strata_plausible_size(codec, body.base + offset + 8, length - 8, Int(size)) != 0 else {
+                throw StrataError(.parse, "a compressed buffer of \(length - 8) bytes cannot hold the \(size) bytes it claims (corrupt)")
+            }
             let out = UnsafeMutableRawPointer.allocate(byteCount: max(Int(size), 1), alignment: 64)
             ownedBuffers.value.append(out)
             let rc = strata_decompress(codec, body.base + offset + 8, length - 8, out.assumingMemoryBound(to: UInt8.self), Int(size))

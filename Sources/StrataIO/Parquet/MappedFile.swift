@@ -12,6 +12,21 @@ final class MappedFile: @unchecked Sendable {
     let path: String
     let size: Int
     private let mapping: UnsafeMutableRawPointer?
+    private let owned: Bool
+
+    /// In-memory bytes under a display name (tests, fuzzing, buffers handed over by callers).
+    init(bytes: [UInt8], name: String) {
+        path = name
+        size = bytes.count
+        owned = true
+        if bytes.isEmpty {
+            mapping = nil
+        } else {
+            let p = UnsafeMutableRawPointer.allocate(byteCount: bytes.count, alignment: 64)
+            bytes.withUnsafeBytes { p.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
+            mapping = p
+        }
+    }
 
     init(path: String) throws {
         self.path = path
@@ -22,6 +37,7 @@ final class MappedFile: @unchecked Sendable {
         guard fstat(fd, &st) == 0 else { throw StrataError(.io, "cannot stat: \(String(cString: strerror(errno)))", file: path) }
         guard (st.st_mode & S_IFMT) == S_IFREG else { throw StrataError(.io, "not a regular file", file: path) }
         size = Int(st.st_size)
+        owned = false
         if size == 0 {
             mapping = nil
             return
@@ -32,7 +48,10 @@ final class MappedFile: @unchecked Sendable {
         mapping = p
     }
 
-    deinit { if let mapping { munmap(mapping, size) } }
+    deinit {
+        guard let mapping else { return }
+        if owned { mapping.deallocate() } else { munmap(mapping, size) }
+    }
 
     /// The bytes `offset ..< offset + count`, or nil when the range is outside the file.
     func bytes(_ offset: Int, _ count: Int) -> ByteSpan? {

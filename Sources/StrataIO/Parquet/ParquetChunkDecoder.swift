@@ -105,7 +105,10 @@ final class ParquetChunkDecoder {
             guard body.count == size else { throw ParquetDecodeError(reason: "an uncompressed page of \(body.count) bytes claims \(size)") }
             return body
         }
-        guard size >= 0, size <= 1 << 31 else { throw ParquetDecodeError(reason: "a page claims \(size) bytes") }
+        guard size >= 0, size <= 1 << 31,
+              strata_plausible_size(Int32(codec.rawValue), body.base, body.count, size) != 0 else {
+            throw ParquetDecodeError(reason: "a \(codec.name) page of \(body.count) bytes cannot hold the \(size) bytes it claims (corrupt page)")
+        }
         let out = buffer.reserve(size + 16).assumingMemoryBound(to: UInt8.self)
         let rc = strata_decompress(Int32(codec.rawValue), body.base, body.count, out, size)
         guard rc == 0 else {

@@ -54,6 +54,16 @@ public enum ParquetReader {
         }
     }
 
+    /// Reads Parquet bytes held in memory; `name` stands for the file in errors.
+    public static func read(bytes: [UInt8], name: String = "<memory>", options: ParquetReadOptions = ParquetReadOptions()) throws -> Table {
+        do {
+            let file = MappedFile(bytes: bytes, name: name)
+            return try decode(file, try footer(file), options: options)
+        } catch let error as StrataError {
+            throw error.inFile(name)
+        }
+    }
+
     /// The file's schema, row groups and codecs.
     public static func info(path: String) throws -> ParquetFileInfo {
         do {
@@ -211,7 +221,7 @@ public enum ParquetReader {
         if let d = meta.dictionaryPageOffset, d > 0, d < start { start = Int(d) }
         let length = Int(meta.totalCompressedSize)
         guard let bytes = file.bytes(start, length), start + length <= file.size - 8 else {
-            throw fail("the column chunk (bytes \(start)..<\(start + length)) lies outside the \(file.size)-byte file: truncated or corrupt")
+            throw fail("the column chunk (offset \(start), \(length) bytes) lies outside the \(file.size)-byte file: truncated or corrupt")
         }
         let decoder = ParquetChunkDecoder(leaf: leaf, codec: meta.codec, rows: t.rows, destination: destination)
         do {

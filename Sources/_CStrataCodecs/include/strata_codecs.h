@@ -23,6 +23,11 @@ enum {
 /// does not decompress to `dst_len` bytes, -2 for an unknown codec.
 int strata_decompress(int codec, const uint8_t *src, size_t src_len, uint8_t *dst, size_t dst_len);
 
+/// Whether `src` (compressed with `codec`) can decompress to `claimed` bytes: the size a frame
+/// declares must match, and otherwise the codec's largest possible ratio bounds it. Lets
+/// callers refuse a hostile size before allocating for it.
+int strata_plausible_size(int codec, const uint8_t *src, size_t src_len, size_t claimed);
+
 /// An upper bound on the compressed size of `n` bytes (0 for an unknown codec).
 size_t strata_compress_bound(int codec, size_t n);
 
