@@ -77,7 +77,7 @@ FUZZ_SECONDS ?= 60
 FIXTURE_FORMATS := Tests/StrataIOTests/Fixtures/formats
 FUZZ_REGRESSIONS := Tests/StrataIOTests/Fixtures/fuzz
 fuzz: setup
-	rm -rf Fuzz/.build
+	rm -rf Fuzz/.build Fuzz/artifacts
 	cd Fuzz && SWIFT_BACKTRACE=enable=no $(SWIFT) build -c debug --sanitize=fuzzer --sanitize=address
 	mkdir -p Fuzz/corpus/parquet Fuzz/corpus/arrow Fuzz/corpus/csv Fuzz/artifacts
 	cp $(FIXTURE_FORMATS)/*.parquet $(FUZZ_REGRESSIONS)/parquet/* Fuzz/corpus/parquet/ 2>/dev/null || true

@@ -19,7 +19,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(name: .long, help: "Random seed; the same seed gives the same file.")
     var seed: UInt64 = 42
 
-    @Option(name: .long, help: "Output file (.csv, .tsv).")
+    @Option(name: .long, help: "Output file (.csv, .tsv, .parquet, .arrow/.feather, .arrows).")
     var output: String
 
     @Option(name: .long, help: "Output format (default: from the extension).")
@@ -42,18 +42,22 @@ struct GenerateCommand: ParsableCommand {
             var o = CSVWriteOptions()
             o.parallelism = global.parallelism
             if f == .tsv { o.delimiter = UInt8(ascii: "\t") }
-            let writer = try CSVWriter(path: output, options: o)
+            // Text streams out chunk by chunk; binary formats are written whole at the end.
+            let writer = f.isText ? try CSVWriter(path: output, options: o) : nil
+            var held: [Table] = []
             let parallelism = global.parallelism
             var k = 0
             while k < generator.chunkCount {
                 let batch = min(parallelism.threads, generator.chunkCount - k)
                 let first = k
                 let tables = parallelism.map(ranges: batch, minimumChunk: 1) { r in r.map { generator.chunk(first + $0) } }.flatMap { $0 }
-                for t in tables { try writer.append(t) }
+                for t in tables { if let writer { try writer.append(t) } else { held.append(t) } }
                 k += batch
                 Terminal.progress("generated \(min(k * config.chunkRows, rows)) of \(rows) rows", quiet: global.quiet)
             }
-            try writer.commit()
+            if let writer { try writer.commit() } else {
+                try writeTable(try Table.concatenate(held), to: output, format: format, parallelism: parallelism)
+            }
             Terminal.endProgress(quiet: global.quiet)
             if global.json {
                 print(try Terminal.json(["output": output, "rows": String(rows), "clusters": String(clusters), "seed": String(seed)]))

@@ -12,6 +12,9 @@ import StrataPrep
 extension KMeansCommand {
     func streamFit<S: KernelScalar>(_: S.Type) throws {
         let format = try FileFormat.of(path: input, override: read.format)
+        guard format.isText, try output.map({ try FileFormat.of(path: $0, override: nil).isText }) ?? true else {
+            throw StrataError(.unsupported, "--stream reads and writes CSV or TSV only (Parquet and Arrow are read whole); drop --stream or convert first", file: input)
+        }
         let options = try read.csvOptions(format: format, parallelism: global.parallelism)
         let policy = try features.missingPolicy()
         let quiet = global.quiet

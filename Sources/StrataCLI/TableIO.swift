@@ -95,15 +95,41 @@ struct ReadOptions: ParsableArguments {
     }
 }
 
+/// Output settings of the binary formats (`strata convert` exposes them; other commands use
+/// the defaults).
+struct BinaryWriteSettings {
+    /// Parquet: none, snappy (default), gzip, zstd, lz4. Arrow: none (default), lz4, zstd.
+    var compression: String?
+    /// Rows per Parquet row group or Arrow record batch.
+    var groupRows: Int?
+}
+
 /// Writes a table by the output path's extension (or `format`), atomically.
-func writeTable(_ table: Table, to path: String, format: FileFormat?, parallelism: Parallelism) throws {
+func writeTable(_ table: Table, to path: String, format: FileFormat?, parallelism: Parallelism,
+                settings: BinaryWriteSettings = BinaryWriteSettings()) throws {
     let f = try FileFormat.of(path: path, override: format)
     switch f {
     case .parquet:
-        try ParquetWriter.write(table, to: path, options: ParquetWriteOptions(parallelism: parallelism))
+        var o = ParquetWriteOptions(parallelism: parallelism)
+        if let c = settings.compression {
+            guard let codec = ParquetWriteOptions.Compression(rawValue: c) else {
+                throw StrataError(.invalidConfiguration, "--compression for Parquet must be one of \(ParquetWriteOptions.Compression.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            o.compression = codec
+        }
+        if let rows = settings.groupRows { o.rowGroupRows = rows }
+        try ParquetWriter.write(table, to: path, options: o)
         return
     case .arrow, .arrows:
-        try ArrowIPCWriter.write(table, to: path, options: ArrowWriteOptions(format: f == .arrow ? .file : .stream))
+        var o = ArrowWriteOptions(format: f == .arrow ? .file : .stream)
+        if let c = settings.compression {
+            guard let codec = ArrowWriteOptions.Compression(rawValue: c) else {
+                throw StrataError(.invalidConfiguration, "--compression for Arrow must be one of \(ArrowWriteOptions.Compression.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            o.compression = codec
+        }
+        if let rows = settings.groupRows { o.batchRows = rows }
+        try ArrowIPCWriter.write(table, to: path, options: o)
         return
     case .csv, .tsv:
         break
