@@ -51,6 +51,7 @@ let package = Package(
         .target(name: "StrataSynth", dependencies: ["StrataCore"]),
         .target(name: "StrataCluster", dependencies: ["StrataCore", "StrataKernels", "StrataPrep"]),
         .target(name: "StrataAnomaly", dependencies: ["StrataCore", "StrataKernels", "_CStrataKernels", "StrataPrep"]),
+        .target(name: "StrataAnalytics", dependencies: ["StrataCore"]),
         .target(name: "StrataValidate", dependencies: ["StrataCore", "StrataAnomaly", "StrataPrep", .product(name: "Yams", package: "Yams")]),
 
         // MARK: - Interfaces
@@ -58,7 +59,7 @@ let package = Package(
         .target(
             name: "StrataCLI",
             dependencies: [
-                "StrataCore", "StrataKernels", "StrataIO", "StrataPrep", "StrataSynth", "StrataCluster", "StrataAnomaly", "StrataValidate", "StrataPlot", "_CStrataPlatform",
+                "StrataCore", "StrataKernels", "StrataIO", "StrataPrep", "StrataSynth", "StrataCluster", "StrataAnomaly", "StrataValidate", "StrataAnalytics", "StrataPlot", "_CStrataPlatform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -87,6 +88,11 @@ let package = Package(
         .testTarget(
             name: "StrataAnomalyTests",
             dependencies: ["StrataAnomaly", "StrataIO", "StrataTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "StrataAnalyticsTests",
+            dependencies: ["StrataAnalytics", "StrataIO", "StrataTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "StrataValidateTests", dependencies: ["StrataValidate", "StrataIO", "StrataTestSupport"]),

@@ -12,6 +12,8 @@ produced from a fixed seed, so re-running the script reproduces the committed fi
   and hierarchical clustering (scipy.cluster.hierarchy: linkage, fcluster, cophenet).
 - Tests/StrataAnomalyTests/Fixtures: data sets with known anomalies and scikit-learn
   IsolationForest's ROC-AUC on them (mean over seeds).
+- Tests/StrataAnalyticsTests/Fixtures: transactions and the `lifetimes` package's
+  summary_data_from_transaction_data on them (frequency, recency, T, monetary_value).
 - Tests/StrataIOTests/Fixtures/formats: small Parquet and Arrow IPC files written by pyarrow and DuckDB, with
   their defaults and with non-default pages, encodings and codecs, plus the values pyarrow reads
   back from each (expected.json), in Strata's types (dates as ISO text, timestamps as µs).
@@ -356,8 +358,41 @@ def parquet_fixture():
     (out / "expected.json").write_text(json.dumps({"files": files, "tables": tables}, ensure_ascii=False) + "\n")
 
 
+def lifetimes_fixture():
+    """Transactions and lifetimes' summary_data_from_transaction_data on them (daily periods,
+    with and without an observation end before the last transaction)."""
+    import pandas as pd
+    from lifetimes.utils import summary_data_from_transaction_data
+
+    out = ROOT / "Tests" / "StrataAnalyticsTests" / "Fixtures"
+    out.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(77)
+    rows = []
+    for c in range(250):
+        n = int(rng.integers(1, 12))
+        start = int(rng.integers(0, 700))
+        days = np.sort(rng.integers(start, 760, n))
+        if n > 2 and rng.random() < 0.4:
+            days[1] = days[0]  # a second purchase on the first day
+        for d in days:
+            amount = round(float(rng.gamma(2.0, 30.0)), 2)
+            second = int(rng.integers(0, 86400))
+            rows.append((f"cust{c:04d}", pd.Timestamp("2023-01-01") + pd.Timedelta(days=int(d), seconds=second), amount))
+    order = rng.permutation(len(rows))  # not grouped by customer
+    df = pd.DataFrame([rows[i] for i in order], columns=["customer", "order_time", "amount"])
+    df.to_csv(out / "transactions.csv", index=False, date_format="%Y-%m-%d %H:%M:%S")
+    cases = {}
+    for name, end in [("default", None), ("as_of_2024_06_30", "2024-06-30")]:
+        summary = summary_data_from_transaction_data(
+            df, "customer", "order_time", monetary_value_col="amount", observation_period_end=end, freq="D")
+        cases[name] = {"as_of": end, "customers": {k: [float(v) for v in row] for k, row in
+                       zip(summary.index, summary[["frequency", "recency", "T", "monetary_value"]].values)}}
+    (out / "lifetimes.json").write_text(json.dumps(cases) + "\n")
+
+
 GROUPS = {"stats": stats_fixture, "kmeans": kmeans_fixture, "hierarchy": hierarchy_fixture,
-          "iforest": iforest_fixture, "parquet": parquet_fixture}
+          "iforest": iforest_fixture, "parquet": parquet_fixture,
+          "lifetimes": lifetimes_fixture}
 
 
 def main():

@@ -1,0 +1,131 @@
+import StrataCore
+
+/// Dense group ids for the rows of a key column: `ids[row]` in 0..<`count`, numbered in order of
+/// first appearance; null keys get -1.
+///
+/// String columns are already dictionary-encoded, so their ids come from the dictionary indices
+/// (renumbered to first-seen order); int64 keys go through an open-addressing hash table with
+/// the previous row's key remembered (logs sorted or clustered by customer cost one compare per
+/// row). Other key types are refused.
+public struct GroupKeys: Sendable {
+    /// Per row: the group id, -1 for a null key.
+    public let ids: [Int32]
+    /// Number of groups.
+    public let count: Int
+    /// For each group, the first row holding its key.
+    public let firstRows: [Int]
+
+    /// - Throws: `StrataError.typeMismatch` for float, bool or date keys.
+    /// - Complexity: O(rows) expected.
+    public init(_ key: Column, name: String) throws {
+        let n = key.count
+        var ids = [Int32](repeating: -1, count: n)
+        var firstRows: [Int] = []
+        switch key.values {
+        case .string(let idx, let dict):
+            var map = [Int32](repeating: -1, count: dict.count)
+            for i in 0..<n where key.isValid(i) {
+                let d = Int(idx[i])
+                if map[d] < 0 { map[d] = Int32(firstRows.count); firstRows.append(i) }
+                ids[i] = map[d]
+            }
+        case .int64(let a):
+            var table = Int64HashIndex(expected: min(n, 1 << 22))
+            var lastKey: Int64 = 0, lastID: Int32 = -1
+            a.withUnsafeBufferPointer { keys in
+                for i in 0..<n where key.isValid(i) {
+                    let k = keys[i]
+                    if lastID >= 0 && k == lastKey { ids[i] = lastID; continue }
+                    let (id, inserted) = table.insert(k, next: Int32(firstRows.count))
+                    if inserted { firstRows.append(i) }
+                    ids[i] = id
+                    lastKey = k
+                    lastID = id
+                }
+            }
+        default:
+            throw StrataError(.typeMismatch, "key column '\(name)' is \(key.type); keys must be int64 or string", column: name)
+        }
+        self.ids = ids
+        self.count = firstRows.count
+        self.firstRows = firstRows
+    }
+}
+
+/// Open addressing (linear probing) from Int64 keys to dense Int32 ids.
+struct Int64HashIndex {
+    private var keys: [Int64]
+    private var values: [Int32]
+    private var mask: Int
+    private(set) var count = 0
+
+    init(expected: Int) {
+        var capacity = 16
+        while capacity < expected * 2 { capacity <<= 1 }
+        keys = [Int64](repeating: 0, count: capacity)
+        values = [Int32](repeating: -1, count: capacity)
+        mask = capacity - 1
+    }
+
+    @inline(__always)
+    private static func hash(_ k: Int64) -> Int {
+        var x = UInt64(bitPattern: k)
+        x ^= x >> 33; x &*= 0xff51afd7ed558ccd; x ^= x >> 33
+        return Int(truncatingIfNeeded: x)
+    }
+
+    /// The id of `key`, inserting it with id `next` when absent.
+    @inline(__always)
+    mutating func insert(_ key: Int64, next: Int32) -> (Int32, Bool) {
+        if count * 2 >= keys.count { grow() }
+        var slot = Self.hash(key) & mask
+        while true {
+            let v = values[slot]
+            if v < 0 {
+                keys[slot] = key
+                values[slot] = next
+                count += 1
+                return (next, true)
+            }
+            if keys[slot] == key { return (v, false) }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    private mutating func grow() {
+        let oldKeys = keys, oldValues = values
+        keys = [Int64](repeating: 0, count: oldKeys.count * 2)
+        values = [Int32](repeating: -1, count: oldKeys.count * 2)
+        mask = keys.count - 1
+        for (k, v) in zip(oldKeys, oldValues) where v >= 0 {
+            var slot = Self.hash(k) & mask
+            while values[slot] >= 0 { slot = (slot + 1) & mask }
+            keys[slot] = k
+            values[slot] = v
+        }
+    }
+}
+
+/// Rows grouped by id: `rows[offsets[g] ..< offsets[g + 1]]` are group g's rows in table order.
+/// A counting sort: O(rows + groups).
+public struct GroupedRows: Sendable {
+    public let offsets: [Int]
+    public let rows: [Int32]
+
+    public init(_ keys: GroupKeys) { self.init(ids: keys.ids, groups: keys.count) }
+
+    /// Rows by `ids` (-1: left out), `groups` ids in all.
+    public init(ids: [Int32], groups: Int) {
+        var offsets = [Int](repeating: 0, count: groups + 1)
+        for id in ids where id >= 0 { offsets[Int(id) + 1] += 1 }
+        for g in 0..<groups { offsets[g + 1] += offsets[g] }
+        var cursor = offsets
+        var rows = [Int32](repeating: 0, count: offsets[groups])
+        for (i, id) in ids.enumerated() where id >= 0 {
+            rows[cursor[Int(id)]] = Int32(i)
+            cursor[Int(id)] += 1
+        }
+        self.offsets = offsets
+        self.rows = rows
+    }
+}
