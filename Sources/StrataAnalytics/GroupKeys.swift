@@ -52,8 +52,51 @@ public struct GroupKeys: Sendable {
     }
 }
 
+/// Finds, for each row of another key column, the group of the same key (a hash join's probe).
+public struct KeyLookup: Sendable {
+    private let int64Index: Int64HashIndex?
+    private let stringIndex: [String: Int32]?
+    private let keyType: DataType
+
+    /// Indexes the keys of `keys` (built from `column`).
+    public init(_ keys: GroupKeys, column: Column) {
+        keyType = column.type
+        switch column.values {
+        case .int64(let a):
+            var index = Int64HashIndex(expected: keys.count)
+            for (g, row) in keys.firstRows.enumerated() { _ = index.insert(a[row], next: Int32(g)) }
+            int64Index = index
+            stringIndex = nil
+        default:
+            var index: [String: Int32] = [:]
+            for (g, row) in keys.firstRows.enumerated() { index[column.stringValue(at: row) ?? ""] = Int32(g) }
+            stringIndex = index
+            int64Index = nil
+        }
+    }
+
+    /// Per row of `probe`: the matching group, or -1 (no match or a null key).
+    /// - Throws: `StrataError.typeMismatch` when the key types differ.
+    public func match(_ probe: Column, name: String) throws -> [Int32] {
+        guard probe.type == keyType else {
+            throw StrataError(.typeMismatch, "key '\(name)' is \(probe.type) here but \(keyType) on the other side", column: name)
+        }
+        var out = [Int32](repeating: -1, count: probe.count)
+        switch probe.values {
+        case .int64(let a):
+            for i in 0..<probe.count where probe.isValid(i) { out[i] = int64Index!.find(a[i]) }
+        case .string(let idx, let dict):
+            let perEntry = dict.values.map { stringIndex![$0] ?? -1 }
+            for i in 0..<probe.count where probe.isValid(i) { out[i] = perEntry[Int(idx[i])] }
+        default:
+            break
+        }
+        return out
+    }
+}
+
 /// Open addressing (linear probing) from Int64 keys to dense Int32 ids.
-struct Int64HashIndex {
+struct Int64HashIndex: Sendable {
     private var keys: [Int64]
     private var values: [Int32]
     private var mask: Int
@@ -88,6 +131,17 @@ struct Int64HashIndex {
                 return (next, true)
             }
             if keys[slot] == key { return (v, false) }
+            slot = (slot + 1) & mask
+        }
+    }
+
+    /// The id of `key`, or -1.
+    func find(_ key: Int64) -> Int32 {
+        var slot = Self.hash(key) & mask
+        while true {
+            let v = values[slot]
+            if v < 0 { return -1 }
+            if keys[slot] == key { return v }
             slot = (slot + 1) & mask
         }
     }
