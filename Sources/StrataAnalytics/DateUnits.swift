@@ -72,3 +72,23 @@ extension Column {
         }
     }
 }
+
+/// Checks that `column` holds dates or timestamps; for a text column (a date column the reader
+/// could not type because of a bad value), names the first value that is not a date and its line.
+/// - Throws: `StrataError.parse` with the line (header = line 1) and column, or `.typeMismatch`.
+public func requireDates(_ column: Column, name: String) throws {
+    switch column.type {
+    case .date, .timestamp: return
+    case .string:
+        for i in 0..<column.count {
+            guard let s = column.stringValue(at: i) else { continue }
+            let day = String(s.prefix(10))
+            if CivilDate(iso: day) == nil || (s.count > 10 && !" T".contains(s[s.index(s.startIndex, offsetBy: 10)])) {
+                throw StrataError(.parse, "'\(s)' is not a date (YYYY-MM-DD) or timestamp", line: i + 2, column: name)
+            }
+        }
+        throw StrataError(.typeMismatch, "'\(name)' was read as text: give --types \(name)=timestamp", column: name)
+    default:
+        throw StrataError(.typeMismatch, "'\(name)' holds \(column.type) values, not dates", column: name)
+    }
+}

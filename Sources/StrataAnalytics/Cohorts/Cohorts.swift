@@ -33,9 +33,7 @@ public enum Cohorts {
                                period: DatePeriod = .month, amountPolicy: AmountPolicy = .error,
                                asOf: Int? = nil) throws -> (table: Table, triangle: CohortTriangle) {
         let key = try transactions.column(customer), when = try transactions.column(date)
-        guard when.type == .date || when.type == .timestamp else {
-            throw StrataError(.typeMismatch, "'\(date)' holds \(when.type) values, not dates", column: date)
-        }
+        try requireDates(when, name: date)
         let value = try amount.map { try transactions.column($0) }
         if let value, !value.type.isNumeric { throw StrataError(.typeMismatch, "'\(amount!)' holds \(value.type) values, not amounts", column: amount) }
         let n = transactions.rowCount

@@ -85,9 +85,7 @@ public enum RFM {
     public static func compute(_ transactions: Table, customer: String, date: String, amount: String,
                                configuration: RFMConfiguration = RFMConfiguration()) throws -> (table: Table, summary: RFMSummary) {
         let key = try transactions.column(customer), when = try transactions.column(date), value = try transactions.column(amount)
-        guard when.type == .date || when.type == .timestamp else {
-            throw StrataError(.typeMismatch, "'\(date)' holds \(when.type) values, not dates: give dates as YYYY-MM-DD or timestamps", column: date)
-        }
+        try requireDates(when, name: date)
         guard value.type.isNumeric else { throw StrataError(.typeMismatch, "'\(amount)' holds \(value.type) values, not amounts", column: amount) }
         let n = transactions.rowCount
         var summary = RFMSummary()
