@@ -129,6 +129,96 @@ def parquet_read_workload(args, rows):
     return results
 
 
+def transactions_parquet(customers, rows, seed=11):
+    """`rows` purchases of `customers` customers over three years, in random order (a log, not
+    grouped by customer): customer_id int64, order_time timestamp[us], amount float64."""
+    path = CACHE / f"transactions_{rows}_{customers}.parquet"
+    if path.exists():
+        return path
+    import numpy as np, pyarrow as pa, pyarrow.parquet as pq
+    CACHE.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    start = np.datetime64("2023-01-01T00:00:00", "us").astype(np.int64)
+    span = 3 * 365 * 86_400 * 1_000_000
+    table = pa.table({
+        "customer_id": rng.integers(1, customers + 1, rows, dtype=np.int64),
+        "order_time": pa.array(start + rng.integers(0, span, rows), pa.timestamp("us")),
+        "amount": np.round(rng.gamma(2.0, 30.0, rows), 2),
+    })
+    pq.write_table(table, path)
+    return path
+
+
+ANCHOR_DUCKDB_ANALYTICS = textwrap.dedent("""
+    import duckdb, json, resource, sys, time
+    con = duckdb.connect()
+    con.execute(f"SET threads={int(sys.argv[2])}")
+    t0 = time.perf_counter()
+    con.execute(f"CREATE TABLE t AS SELECT customer_id, order_time, amount FROM read_parquet('{sys.argv[1]}')")
+    # RFM with rank-based quintiles (ties share the lowest rank) and lifetimes' daily summary.
+    con.execute(
+        "CREATE TABLE rfm AS "
+        "WITH d AS (SELECT customer_id, CAST(order_time AS DATE) AS day, amount FROM t), "
+        "edge AS (SELECT max(day) AS a FROM d), "
+        "per AS (SELECT customer_id, max(day) AS last, min(day) AS first, count(*) AS n, sum(amount) AS total FROM d GROUP BY customer_id), "
+        "daily AS (SELECT customer_id, day, sum(amount) AS s FROM d GROUP BY customer_id, day), "
+        "lt AS (SELECT daily.customer_id, count(*) - 1 AS frequency, "
+        "       sum(CASE WHEN daily.day > per.first THEN s ELSE 0 END) AS repeat_sum "
+        "       FROM daily JOIN per USING (customer_id) GROUP BY daily.customer_id), "
+        "base AS (SELECT per.*, (SELECT a FROM edge) - last AS recency_days, lt.frequency, lt.repeat_sum, "
+        "         (SELECT a FROM edge) - first AS T FROM per JOIN lt USING (customer_id)) "
+        "SELECT customer_id, recency_days, n AS purchases, total AS monetary_total, "
+        "  1 + floor(5 * (rank() OVER (ORDER BY -recency_days) - 1) / count(*) OVER ()) AS r_score, "
+        "  1 + floor(5 * (rank() OVER (ORDER BY n) - 1) / count(*) OVER ()) AS f_score, "
+        "  1 + floor(5 * (rank() OVER (ORDER BY round(total, 6)) - 1) / count(*) OVER ()) AS m_score, "
+        "  frequency, last - first AS recency, T, "
+        "  CASE WHEN frequency > 0 THEN repeat_sum / frequency ELSE 0 END AS monetary_value "
+        "FROM base")
+    con.execute(
+        "CREATE TABLE coh AS "
+        "WITH m AS (SELECT customer_id, year(order_time) * 12 + month(order_time) - 1 AS p, amount FROM t), "
+        "f AS (SELECT customer_id, min(p) AS c FROM m GROUP BY customer_id) "
+        "SELECT f.c AS cohort, m.p - f.c AS k, count(DISTINCT m.customer_id) AS customers, sum(amount) AS revenue "
+        "FROM m JOIN f USING (customer_id) GROUP BY 1, 2")
+    s = time.perf_counter() - t0
+    r = con.execute("SELECT count(*), sum(recency_days), sum(purchases), sum(monetary_total), sum(r_score), sum(f_score), "
+                    "sum(m_score), sum(frequency), sum(recency), sum(T), sum(monetary_value) FROM rfm").fetchone()
+    c = con.execute("SELECT count(*), sum(customers), sum(revenue) FROM coh").fetchone()
+    names = ["customers", "recency_days", "purchases", "monetary_total", "r_score", "f_score", "m_score",
+             "frequency", "recency", "T", "monetary_value"]
+    checks = {k: float(v) for k, v in zip(names, r)}
+    checks.update({"cohort_cells": float(c[0]), "cohort_customers": float(c[1]), "cohort_revenue": float(c[2])})
+    print(json.dumps({"seconds": s, "checks": checks, "peakRSSBytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+""")
+
+
+def analytics_workload(args, customers, rows):
+    path = transactions_parquet(customers, rows)
+    strata = [args.strata, "bench", "analytics", str(path), "--threads", str(args.threads), "--quiet"]
+    anchor = [sys.executable, "-c", ANCHOR_DUCKDB_ANALYTICS, str(path), str(args.threads)]
+    s_runs, a_runs = [], []
+    for _ in range(args.reps):
+        s_runs.append(run_json(strata))
+        a_runs.append(run_json(anchor))
+    s_med = statistics.median(r["seconds"] for r in s_runs)
+    a_med = statistics.median(r["seconds"] for r in a_runs)
+    sc, ac = s_runs[0]["checks"], a_runs[0]["checks"]
+    differ = [k for k in ac if abs(sc[k] - ac[k]) > 1e-6 * max(1.0, abs(ac[k]))]
+    result = {
+        "workload": f"Analytics: RFM + lifetimes + monthly cohorts, {rows:,} transactions of {customers:,} customers (Parquet)",
+        "anchor": "DuckDB SQL",
+        "strata_s": s_med, "anchor_s": a_med, "ratio": s_med / a_med,
+        "strata_peak": max(r["peakRSSBytes"] for r in s_runs),
+        "anchor_peak": max(r["peakRSSBytes"] for r in a_runs),
+        "same": not differ,
+        "note": "read included; checksums (sums of scores, lifetimes columns, cohort cells) equal" if not differ else f"checksums differ: {differ}",
+    }
+    print(f"  {result['workload']}: {s_med:.3f}s vs {a_med:.3f}s (ratio {s_med / a_med:.2f}), same answer: {not differ}", flush=True)
+    if differ:
+        print("   ", {k: (sc[k], ac[k]) for k in differ}, flush=True)
+    return [result]
+
+
 def not_worse(strata_values, anchor_values):
     """Randomized algorithms: Strata's mean is not worse than the anchor's by more than two
     standard errors of the difference (Welch), nor by more than 2% when both are tight.
@@ -558,7 +648,7 @@ def machine():
     return f"{model}, {os.cpu_count()} cores, {mem:.0f} GiB, {platform.system()} {platform.release()}"
 
 
-GROUP_PREFIX = {"csv": "CSV read", "parquet": "Parquet read", "kmeans": "K-Means", "hierarchy": "Hierarchical", "anomalies": "Isolation Forest", "scaling": "Scaling"}
+GROUP_PREFIX = {"csv": "CSV read", "parquet": "Parquet read", "analytics": "Analytics", "kmeans": "K-Means", "hierarchy": "Hierarchical", "anomalies": "Isolation Forest", "scaling": "Scaling"}
 
 
 def write_report(results, args):
@@ -617,6 +707,9 @@ def main():
     if args.only in (None, "parquet"):
         print("Parquet read", flush=True)
         results += parquet_read_workload(args, 200_000 if args.quick else 1_000_000)
+    if args.only in (None, "analytics"):
+        print("Analytics", flush=True)
+        results += analytics_workload(args, 100_000 if args.quick else 1_000_000, 1_000_000 if args.quick else 10_000_000)
     if args.only in (None, "kmeans"):
         print("K-Means", flush=True)
         results += kmeans_workloads(args, 200_000 if args.quick else 1_000_000)

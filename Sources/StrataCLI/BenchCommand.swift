@@ -16,7 +16,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Time one operation and print JSON (used by make compare).",
-        subcommands: [Read.self, KMeansBench.self, IsolationForestBench.self, SgemmBench.self]
+        subcommands: [Read.self, KMeansBench.self, IsolationForestBench.self, SgemmBench.self, AnalyticsBench.self]
     )
 
     struct Read: ParsableCommand {

@@ -32,45 +32,39 @@ public enum Cohorts {
     public static func compute(_ transactions: Table, customer: String, date: String, amount: String? = nil,
                                period: DatePeriod = .month, amountPolicy: AmountPolicy = .error,
                                asOf: Int? = nil) throws -> (table: Table, triangle: CohortTriangle) {
-        let key = try transactions.column(customer), when = try transactions.column(date)
-        try requireDates(when, name: date)
-        let value = try amount.map { try transactions.column($0) }
-        if let value, !value.type.isNumeric { throw StrataError(.typeMismatch, "'\(amount!)' holds \(value.type) values, not amounts", column: amount) }
-        let n = transactions.rowCount
-        let keys = try GroupKeys(key, name: customer)
-        var ids = keys.ids
-        var periodIndex = [Int](repeating: 0, count: n), amounts = [Double](repeating: 0, count: n)
-        for i in 0..<n {
-            guard let d = when.day(at: i), asOf.map({ d <= $0 }) ?? true else { ids[i] = -1; continue }
-            periodIndex[i] = period.index(d)
-            if let value {
-                let a = value.doubleValue(at: i)
-                if a == nil || a!.isNaN || a! < 0 {
-                    switch amountPolicy {
-                    case .error:
-                        throw StrataError(.missingValue, "amount is \(a == nil || a!.isNaN ? "missing" : "negative (\(a!))") at row \(i + 1); choose --bad-amounts drop|zero", line: i + 2, column: amount)
-                    case .drop: ids[i] = -1; continue
-                    case .zero: amounts[i] = 0
-                    }
-                } else {
-                    amounts[i] = a!
-                }
-            }
+        let log = try TransactionLog(transactions, customer: customer, date: date, amount: amount, policy: amountPolicy, asOf: asOf)
+        return try compute(log, period: period)
+    }
+
+    /// Cohorts from a prepared log (revenue when it has amounts).
+    public static func compute(_ log: TransactionLog, period: DatePeriod = .month) throws -> (table: Table, triangle: CohortTriangle) {
+        let grouped = log.grouped, keys = log.keys, days = log.days
+        let value: [Double]? = log.amounts
+        let n = days.count
+        // Period index per row, through a table over the days present (a few thousand at most).
+        var periodIndex = [Int](repeating: 0, count: n)
+        var lo = Int32.max, hi = Int32.min
+        for r in grouped.rows { let d = days[Int(r)]; lo = min(lo, d); hi = max(hi, d) }
+        if lo <= hi && Int(hi) - Int(lo) < 1 << 22 {
+            let table = (Int(lo)...Int(hi)).map { period.index($0) }
+            for r in grouped.rows { periodIndex[Int(r)] = table[Int(days[Int(r)] - lo)] }
+        } else {
+            for r in grouped.rows { periodIndex[Int(r)] = period.index(Int(days[Int(r)])) }
         }
-        let grouped = GroupedRows(ids: ids, groups: keys.count)
+        let amounts = value ?? []
         // First period per customer; cohorts are the distinct first periods.
         var firstPeriod = [Int](repeating: Int.max, count: keys.count)
         var firstDay = [Int](repeating: Int.max, count: keys.count)
         for c in 0..<keys.count {
             for r in grouped.rows[grouped.offsets[c]..<grouped.offsets[c + 1]] {
                 let i = Int(r)
-                if periodIndex[i] < firstPeriod[c] { firstPeriod[c] = periodIndex[i]; firstDay[c] = when.day(at: i)! }
+                if periodIndex[i] < firstPeriod[c] { firstPeriod[c] = periodIndex[i]; firstDay[c] = Int(days[i]) }
             }
         }
         let cohortIndices = Array(Set(firstPeriod.filter { $0 != Int.max })).sorted()
         let slot = Dictionary(uniqueKeysWithValues: cohortIndices.enumerated().map { ($1, $0) })
         var lastIndex = 0
-        for i in 0..<n where ids[i] >= 0 { lastIndex = max(lastIndex, periodIndex[i]) }
+        for r in grouped.rows { lastIndex = max(lastIndex, periodIndex[Int(r)]) }
         var sizes = [Int](repeating: 0, count: cohortIndices.count)
         var cohortStart = [Int](repeating: 0, count: cohortIndices.count)
         var active: [[Int]] = cohortIndices.map { first in [Int](repeating: 0, count: lastIndex - first + 1) }

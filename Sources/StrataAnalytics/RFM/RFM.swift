@@ -73,8 +73,9 @@ public struct RFMSummary: Sendable, Equatable, Codable {
 ///
 /// Scores are quintiles by rank with ties sharing a score: a customer's score is
 /// 1 + ⌊5 · (number of customers with a strictly worse value) / customers⌋, where worse is
-/// older for recency, fewer for purchases and less for monetary_total. Equal values always get
-/// equal scores, whatever the row order.
+/// older for recency, fewer for purchases and less for monetary_total (compared rounded to 1e-6,
+/// so that the order amounts were added in cannot split a tie). Equal values always get equal
+/// scores, whatever the row order.
 public enum RFM {
     /// - Parameters:
     ///   - transactions: one row per purchase.
@@ -84,44 +85,18 @@ public enum RFM {
     /// - Complexity: O(n + customers · log customers).
     public static func compute(_ transactions: Table, customer: String, date: String, amount: String,
                                configuration: RFMConfiguration = RFMConfiguration()) throws -> (table: Table, summary: RFMSummary) {
-        let key = try transactions.column(customer), when = try transactions.column(date), value = try transactions.column(amount)
-        try requireDates(when, name: date)
-        guard value.type.isNumeric else { throw StrataError(.typeMismatch, "'\(amount)' holds \(value.type) values, not amounts", column: amount) }
-        let n = transactions.rowCount
-        var summary = RFMSummary()
-        // Days and amounts, with the policy applied.
-        var days = [Int32](repeating: 0, count: n)
-        var amounts = [Double](repeating: 0, count: n)
-        var keep = [Bool](repeating: true, count: n)
-        var maxDay = Int.min
-        for i in 0..<n {
-            guard let d = when.day(at: i), key.isValid(i) else { keep[i] = false; summary.nullKeys += 1; continue }
-            days[i] = Int32(d)
-            maxDay = max(maxDay, d)
-            let a = value.doubleValue(at: i)
-            if a == nil || a!.isNaN || a! < 0 {
-                if a == nil || a!.isNaN { summary.missingAmounts += 1 } else { summary.negativeAmounts += 1 }
-                switch configuration.amountPolicy {
-                case .error:
-                    let what = a == nil || a!.isNaN ? "missing" : "negative (\(a!))"
-                    throw StrataError(.missingValue, "amount is \(what) at row \(i + 1); choose what to do with --bad-amounts drop|zero", line: i + 2, column: amount)
-                case .drop: keep[i] = false; summary.dropped += 1; continue
-                case .zero: amounts[i] = 0
-                }
-            } else {
-                amounts[i] = a!
-            }
-        }
-        let asOf = configuration.asOf ?? (maxDay == Int.min ? 0 : maxDay)
-        summary.asOf = CivilDate(daysSinceEpoch: asOf).description
-        for i in 0..<n where keep[i] && Int(days[i]) > asOf { keep[i] = false; summary.afterAsOf += 1 }
+        let log = try TransactionLog(transactions, customer: customer, date: date, amount: amount,
+                                     policy: configuration.amountPolicy, asOf: configuration.asOf, parallelism: configuration.parallelism)
+        return try compute(log, configuration: configuration)
+    }
 
-        // Group rows by customer (kept rows only).
-        let keys = try GroupKeys(key, name: customer)
-        var ids = keys.ids
-        for i in 0..<n where !keep[i] { ids[i] = -1 }
-        let grouped = GroupedRows(ids: ids, groups: keys.count)
-        summary.transactions = grouped.rows.count
+    /// RFM from a prepared log (its amount column required); `configuration`'s as-of and amount
+    /// policy were applied when the log was built.
+    public static func compute(_ log: TransactionLog, configuration: RFMConfiguration = RFMConfiguration()) throws -> (table: Table, summary: RFMSummary) {
+        guard let amounts = log.amounts else { throw StrataError(.invalidConfiguration, "RFM needs an amount column") }
+        var summary = log.summary
+        let days = log.days, grouped = log.grouped, keys = log.keys, asOf = log.asOf
+        let customer = log.customerName, key = log.key
 
         // Per customer, in parallel over ranges of customers.
         let g = max(keys.count, 1)  // one spare slot keeps the buffers non-empty
@@ -171,20 +146,29 @@ public enum RFM {
         summary.customers = present.count
         let rScore = scores(present.map { -Double(recency[$0]) })
         let fScore = scores(present.map { Double(purchases[$0]) })
-        let mScore = scores(present.map { total[$0] })
+        // Totals compared at 1e-6: summation order (which differs between engines) cannot split a tie.
+        let mScore = scores(present.map { (total[$0] * 1e6).rounded() / 1e6 })
 
         let ids64 = key.gathering(present.map { keys.firstRows[$0] })
         func doubles(_ v: [Double]) -> Column { Column(.float64(PrimitiveArray(present.map { v[$0] }))) }
         func ints(_ v: [Int]) -> Column { Column(.int64(PrimitiveArray(present.map { Int64(v[$0]) }))) }
-        func strings(_ v: [String]) -> Column {
-            let b = ColumnBuilder(type: .string)
-            for s in v { b.append(s) }
-            return b.finish()
+        /// Text from small codes: the dictionary holds the codes' names in first-seen order.
+        func strings(_ codes: [Int], _ name: (Int) -> String) -> Column {
+            var remap: [Int: Int32] = [:], names: [String] = []
+            let indices = codes.map { code -> Int32 in
+                if let j = remap[code] { return j }
+                let j = Int32(names.count)
+                remap[code] = j
+                names.append(name(code))
+                return j
+            }
+            return Column(.string(PrimitiveArray(indices), StringDictionary(names)))
         }
-        let segment = (0..<present.count).map { RFMSegments.name(r: rScore[$0], f: fScore[$0]) }
+        let stages = ["new", "active", "loyal", "lapsed", "churned"]
         let stage = present.map { c in
-            configuration.lifecycle.stage(recencyDays: recency[c], tenureDays: asOf - Int(first[c]), purchases: purchases[c])
+            stages.firstIndex(of: configuration.lifecycle.stage(recencyDays: recency[c], tenureDays: asOf - Int(first[c]), purchases: purchases[c]))!
         }
+        let scoreCodes = (0..<present.count).map { 100 * rScore[$0] + 10 * fScore[$0] + mScore[$0] }
         let columns: [(String, Column)] = [
             (customer, ids64),
             ("recency_days", ints(recency)),
@@ -196,9 +180,9 @@ public enum RFM {
             ("r_score", Column(.int64(PrimitiveArray(rScore.map(Int64.init))))),
             ("f_score", Column(.int64(PrimitiveArray(fScore.map(Int64.init))))),
             ("m_score", Column(.int64(PrimitiveArray(mScore.map(Int64.init))))),
-            ("rfm_score", strings((0..<present.count).map { "\(rScore[$0])\(fScore[$0])\(mScore[$0])" })),
-            ("rfm_segment", strings(segment)),
-            ("lifecycle", strings(stage)),
+            ("rfm_score", strings(scoreCodes) { String($0) }),
+            ("rfm_segment", strings(scoreCodes.map { $0 / 10 }) { RFMSegments.name(r: $0 / 10, f: $0 % 10) }),
+            ("lifecycle", strings(stage) { stages[$0] }),
             ("frequency", doubles(frequency)),
             ("recency", doubles(ltRecency)),
             ("T", doubles(ltT)),
