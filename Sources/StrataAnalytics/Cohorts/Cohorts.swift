@@ -53,37 +53,55 @@ public enum Cohorts {
         }
         let amounts = value ?? []
         // First period per customer; cohorts are the distinct first periods.
-        var firstPeriod = [Int](repeating: Int.max, count: keys.count)
-        var firstDay = [Int](repeating: Int.max, count: keys.count)
-        for c in 0..<keys.count {
-            for r in grouped.rows[grouped.offsets[c]..<grouped.offsets[c + 1]] {
-                let i = Int(r)
-                if periodIndex[i] < firstPeriod[c] { firstPeriod[c] = periodIndex[i]; firstDay[c] = Int(days[i]) }
+        let g = keys.count
+        var firstPeriod = [Int](repeating: Int.max, count: g)
+        var firstDay = [Int](repeating: Int.max, count: g)
+        grouped.rows.withUnsafeBufferPointer { rows in
+            for c in 0..<g {
+                for j in grouped.offsets[c]..<grouped.offsets[c + 1] {
+                    let i = Int(rows[j])
+                    if periodIndex[i] < firstPeriod[c] { firstPeriod[c] = periodIndex[i]; firstDay[c] = Int(days[i]) }
+                }
             }
         }
         let cohortIndices = Array(Set(firstPeriod.filter { $0 != Int.max })).sorted()
         let slot = Dictionary(uniqueKeysWithValues: cohortIndices.enumerated().map { ($1, $0) })
         var lastIndex = 0
         for r in grouped.rows { lastIndex = max(lastIndex, periodIndex[Int(r)]) }
+        // Cells of the triangle, flat: cohort s's offsets start at cellBase[s].
+        var cellBase = [Int](repeating: 0, count: cohortIndices.count + 1)
+        for (s, first) in cohortIndices.enumerated() { cellBase[s + 1] = cellBase[s] + lastIndex - first + 1 }
+        let cells = cellBase[cohortIndices.count]
         var sizes = [Int](repeating: 0, count: cohortIndices.count)
         var cohortStart = [Int](repeating: 0, count: cohortIndices.count)
-        var active: [[Int]] = cohortIndices.map { first in [Int](repeating: 0, count: lastIndex - first + 1) }
-        var revenue: [[Double]]? = value == nil ? nil : cohortIndices.map { first in [Double](repeating: 0, count: lastIndex - first + 1) }
-        var offsets: [Int] = []
-        for c in 0..<keys.count where firstPeriod[c] != Int.max {
-            let s = slot[firstPeriod[c]]!
-            sizes[s] += 1
-            cohortStart[s] = period.truncate(firstDay[c])
-            offsets.removeAll(keepingCapacity: true)
-            for r in grouped.rows[grouped.offsets[c]..<grouped.offsets[c + 1]] {
-                let k = periodIndex[Int(r)] - firstPeriod[c]
-                offsets.append(k)
-                if revenue != nil { revenue![s][k] += amounts[Int(r)] }
+        var activeFlat = [Int](repeating: 0, count: cells), revenueFlat = [Double](repeating: 0, count: value == nil ? 0 : cells)
+        // The last customer counted in each cell: a customer counts once per cell however many
+        // purchases fall in it.
+        var mark = [Int32](repeating: -1, count: cells)
+        let hasRevenue = value != nil
+        grouped.rows.withUnsafeBufferPointer { rows in
+            periodIndex.withUnsafeBufferPointer { period in
+                amounts.withUnsafeBufferPointer { money in
+                    for c in 0..<g where firstPeriod[c] != Int.max {
+                        let s = slot[firstPeriod[c]]!
+                        sizes[s] += 1
+                        let base = cellBase[s] - firstPeriod[c]
+                        for j in grouped.offsets[c]..<grouped.offsets[c + 1] {
+                            let i = Int(rows[j])
+                            let cell = base + period[i]
+                            if mark[cell] != Int32(c) { mark[cell] = Int32(c); activeFlat[cell] += 1 }
+                            if hasRevenue { revenueFlat[cell] += money[i] }
+                        }
+                    }
+                }
             }
-            offsets.sort()
-            var previous = -1
-            for k in offsets where k != previous { active[s][k] += 1; previous = k }
         }
+        for c in 0..<g where firstPeriod[c] != Int.max {
+            let s = slot[firstPeriod[c]]!
+            cohortStart[s] = period.truncate(firstDay[c])
+        }
+        let active = (0..<cohortIndices.count).map { Array(activeFlat[cellBase[$0]..<cellBase[$0 + 1]]) }
+        let revenue = hasRevenue ? (0..<cohortIndices.count).map { Array(revenueFlat[cellBase[$0]..<cellBase[$0 + 1]]) } : nil
         let triangle = CohortTriangle(period: period, cohorts: cohortStart, sizes: sizes, active: active, revenue: revenue)
 
         let label = ColumnBuilder(type: .string), start = ColumnBuilder(type: .date), offset = ColumnBuilder(type: .int64)
