@@ -153,6 +153,7 @@ ANCHOR_DUCKDB_ANALYTICS = textwrap.dedent("""
     import duckdb, json, resource, sys, time
     con = duckdb.connect()
     con.execute(f"SET threads={int(sys.argv[2])}")
+    con.execute("SET enable_progress_bar = false")
     t0 = time.perf_counter()
     con.execute(f"CREATE TABLE t AS SELECT customer_id, order_time, amount FROM read_parquet('{sys.argv[1]}')")
     # RFM with rank-based quintiles (ties share the lowest rank) and lifetimes' daily summary.

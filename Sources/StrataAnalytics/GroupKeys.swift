@@ -170,15 +170,40 @@ public struct GroupedRows: Sendable {
 
     /// Rows by `ids` (-1: left out), `groups` ids in all.
     public init(ids: [Int32], groups: Int) {
+        var none: [Int32] = [], noAmounts: [Double]? = nil
+        self.init(ids: ids, groups: groups, carrying: [], into: &none, amounts: nil, into: &noAmounts)
+    }
+
+    /// Rows by `ids`, and per-row values moved into the same grouped order in the same pass
+    /// (`daysOut[j]` is `days[rows[j]]`), so later per-group passes read memory in order instead
+    /// of jumping around the table. `days` may be empty (not carried).
+    public init(ids: [Int32], groups: Int, carrying days: [Int32], into daysOut: inout [Int32],
+                amounts: [Double]?, into amountsOut: inout [Double]?) {
         var offsets = [Int](repeating: 0, count: groups + 1)
         for id in ids where id >= 0 { offsets[Int(id) + 1] += 1 }
         for g in 0..<groups { offsets[g + 1] += offsets[g] }
         var cursor = offsets
-        var rows = [Int32](repeating: 0, count: offsets[groups])
-        for (i, id) in ids.enumerated() where id >= 0 {
-            rows[cursor[Int(id)]] = Int32(i)
-            cursor[Int(id)] += 1
+        let total = offsets[groups]
+        var rows = [Int32](repeating: 0, count: total)
+        var d = [Int32](repeating: 0, count: days.isEmpty ? 0 : total)
+        var a = amounts.map { _ in [Double](repeating: 0, count: total) }
+        let carryDays = !days.isEmpty
+        ids.withUnsafeBufferPointer { ids in
+            rows.withUnsafeMutableBufferPointer { rows in
+                cursor.withUnsafeMutableBufferPointer { cursor in
+                    for i in 0..<ids.count where ids[i] >= 0 {
+                        let id = Int(ids[i])
+                        let j = cursor[id]
+                        cursor[id] = j + 1
+                        rows[j] = Int32(i)
+                        if carryDays { d[j] = days[i] }
+                        if a != nil { a![j] = amounts![i] }
+                    }
+                }
+            }
         }
+        daysOut = d
+        amountsOut = a
         self.offsets = offsets
         self.rows = rows
     }

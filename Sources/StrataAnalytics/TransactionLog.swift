@@ -10,9 +10,9 @@ public struct TransactionLog: Sendable {
     public let keys: GroupKeys
     /// Kept rows by customer (rows left out by the policy or the as-of cut are in no group).
     public let grouped: GroupedRows
-    /// Per row: the UTC day (days since 1970-01-01).
+    /// In grouped order (aligned with `grouped.rows`): each kept row's UTC day (days since
+    /// 1970-01-01) and amount after the policy (nil without an amount column).
     public let days: [Int32]
-    /// Per row: the amount after the policy (nil without an amount column).
     public let amounts: [Double]?
     /// The as-of day.
     public let asOf: Int
@@ -90,15 +90,16 @@ public struct TransactionLog: Sendable {
         let keys = try GroupKeys(key, name: customer)
         var ids = keys.ids
         for i in 0..<n where !keep[i] { ids[i] = -1 }
-        let grouped = GroupedRows(ids: ids, groups: keys.count)
+        var groupedDays: [Int32] = [], groupedAmounts: [Double]? = nil
+        let grouped = GroupedRows(ids: ids, groups: keys.count, carrying: days, into: &groupedDays, amounts: amounts, into: &groupedAmounts)
         summary.transactions = grouped.rows.count
 
         self.key = key
         self.customerName = customer
         self.keys = keys
         self.grouped = grouped
-        self.days = days
-        self.amounts = amounts
+        self.days = groupedDays
+        self.amounts = groupedAmounts
         self.asOf = cut
         self.summary = summary
     }

@@ -40,34 +40,32 @@ public enum Cohorts {
     public static func compute(_ log: TransactionLog, period: DatePeriod = .month) throws -> (table: Table, triangle: CohortTriangle) {
         let grouped = log.grouped, keys = log.keys, days = log.days
         let value: [Double]? = log.amounts
-        let n = days.count
+        let n = days.count  // kept rows, in grouped order
         // Period index per row, through a table over the days present (a few thousand at most).
         var periodIndex = [Int](repeating: 0, count: n)
         var lo = Int32.max, hi = Int32.min
-        for r in grouped.rows { let d = days[Int(r)]; lo = min(lo, d); hi = max(hi, d) }
+        for d in days { lo = min(lo, d); hi = max(hi, d) }
         if lo <= hi && Int(hi) - Int(lo) < 1 << 22 {
             let table = (Int(lo)...Int(hi)).map { period.index($0) }
-            for r in grouped.rows { periodIndex[Int(r)] = table[Int(days[Int(r)] - lo)] }
+            for j in 0..<n { periodIndex[j] = table[Int(days[j] - lo)] }
         } else {
-            for r in grouped.rows { periodIndex[Int(r)] = period.index(Int(days[Int(r)])) }
+            for j in 0..<n { periodIndex[j] = period.index(Int(days[j])) }
         }
         let amounts = value ?? []
         // First period per customer; cohorts are the distinct first periods.
         let g = keys.count
         var firstPeriod = [Int](repeating: Int.max, count: g)
         var firstDay = [Int](repeating: Int.max, count: g)
-        grouped.rows.withUnsafeBufferPointer { rows in
-            for c in 0..<g {
-                for j in grouped.offsets[c]..<grouped.offsets[c + 1] {
-                    let i = Int(rows[j])
-                    if periodIndex[i] < firstPeriod[c] { firstPeriod[c] = periodIndex[i]; firstDay[c] = Int(days[i]) }
-                }
+        for c in 0..<g {
+            for j in grouped.offsets[c]..<grouped.offsets[c + 1] where periodIndex[j] < firstPeriod[c] {
+                firstPeriod[c] = periodIndex[j]
+                firstDay[c] = Int(days[j])
             }
         }
         let cohortIndices = Array(Set(firstPeriod.filter { $0 != Int.max })).sorted()
         let slot = Dictionary(uniqueKeysWithValues: cohortIndices.enumerated().map { ($1, $0) })
         var lastIndex = 0
-        for r in grouped.rows { lastIndex = max(lastIndex, periodIndex[Int(r)]) }
+        for p in periodIndex { lastIndex = max(lastIndex, p) }
         // Cells of the triangle, flat: cohort s's offsets start at cellBase[s].
         var cellBase = [Int](repeating: 0, count: cohortIndices.count + 1)
         for (s, first) in cohortIndices.enumerated() { cellBase[s + 1] = cellBase[s] + lastIndex - first + 1 }
@@ -79,19 +77,16 @@ public enum Cohorts {
         // purchases fall in it.
         var mark = [Int32](repeating: -1, count: cells)
         let hasRevenue = value != nil
-        grouped.rows.withUnsafeBufferPointer { rows in
-            periodIndex.withUnsafeBufferPointer { period in
-                amounts.withUnsafeBufferPointer { money in
-                    for c in 0..<g where firstPeriod[c] != Int.max {
-                        let s = slot[firstPeriod[c]]!
-                        sizes[s] += 1
-                        let base = cellBase[s] - firstPeriod[c]
-                        for j in grouped.offsets[c]..<grouped.offsets[c + 1] {
-                            let i = Int(rows[j])
-                            let cell = base + period[i]
-                            if mark[cell] != Int32(c) { mark[cell] = Int32(c); activeFlat[cell] += 1 }
-                            if hasRevenue { revenueFlat[cell] += money[i] }
-                        }
+        periodIndex.withUnsafeBufferPointer { period in
+            amounts.withUnsafeBufferPointer { money in
+                for c in 0..<g where firstPeriod[c] != Int.max {
+                    let s = slot[firstPeriod[c]]!
+                    sizes[s] += 1
+                    let base = cellBase[s] - firstPeriod[c]
+                    for j in grouped.offsets[c]..<grouped.offsets[c + 1] {
+                        let cell = base + period[j]
+                        if mark[cell] != Int32(c) { mark[cell] = Int32(c); activeFlat[cell] += 1 }
+                        if hasRevenue { revenueFlat[cell] += money[j] }
                     }
                 }
             }

@@ -110,11 +110,12 @@ public enum RFM {
                 let lo = groups * task / tasks, hi = groups * (task + 1) / tasks
                 var scratch: [(Int32, Double)] = []
                 for c in lo..<hi {
-                    let rows = grouped.rows[grouped.offsets[c]..<grouped.offsets[c + 1]]
-                    out.purchases[c] = rows.count
-                    guard !rows.isEmpty else { continue }
+                    // The log holds days and amounts in grouped order: this customer's are contiguous.
+                    let span = grouped.offsets[c]..<grouped.offsets[c + 1]
+                    out.purchases[c] = span.count
+                    guard !span.isEmpty else { continue }
                     scratch.removeAll(keepingCapacity: true)
-                    for r in rows { scratch.append((days[Int(r)], amounts[Int(r)])) }
+                    for j in span { scratch.append((days[j], amounts[j])) }
                     scratch.sort { $0.0 < $1.0 }
                     var sum = 0.0
                     for s in scratch { sum += s.1 }
