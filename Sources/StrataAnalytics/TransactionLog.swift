@@ -8,9 +8,10 @@ public struct TransactionLog: Sendable {
     public let key: Column
     public let customerName: String
     public let keys: GroupKeys
-    /// Kept rows by customer (rows left out by the policy or the as-of cut are in no group).
+    /// Kept rows by customer: customer c's are positions `grouped.offsets[c] ..< grouped.offsets[c + 1]`
+    /// of `days` and `amounts` (`grouped.rows` is not kept).
     public let grouped: GroupedRows
-    /// In grouped order (aligned with `grouped.rows`): each kept row's UTC day (days since
+    /// In grouped order (see `grouped`): each kept row's UTC day (days since
     /// 1970-01-01) and amount after the policy (nil without an amount column).
     public let days: [Int32]
     public let amounts: [Double]?
@@ -91,8 +92,9 @@ public struct TransactionLog: Sendable {
         var ids = keys.ids
         for i in 0..<n where !keep[i] { ids[i] = -1 }
         var groupedDays: [Int32] = [], groupedAmounts: [Double]? = nil
-        let grouped = GroupedRows(ids: ids, groups: keys.count, carrying: days, into: &groupedDays, amounts: amounts, into: &groupedAmounts)
-        summary.transactions = grouped.rows.count
+        let grouped = GroupedRows(ids: ids, groups: keys.count, carrying: days, into: &groupedDays,
+                                  amounts: amounts, into: &groupedAmounts, keepRows: false)
+        summary.transactions = grouped.offsets[keys.count]
 
         self.key = key
         self.customerName = customer
