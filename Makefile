@@ -1,5 +1,6 @@
 # Strata: every target installs what it needs on a fresh Debian machine.
-#   make run      set up, build (release), profile and segment the bundled data in Data/ (K-Means and Ward; results in out/)
+#   make run      set up, build (release), profile and segment the bundled data in Data/ (K-Means, Ward, validation,
+#                 RFM, cohorts and rule segments on events generated from the profiles; results in out/)
 #   make test     set up, build, run the whole test suite
 #   make compare  Strata against the reference tools, same data, same run (not part of CI)
 #   make microbench  kernel microbenchmarks (ordo-one/benchmark; not part of CI)
@@ -42,7 +43,13 @@ run: build
 	  --output out/hclusters.csv --linkage-out out/linkage.csv --dendrogram out/dendrogram.svg
 	$(STRATA) validate $(DATA) --rules Data/customers.rules.yaml --report out/validation.json --html out/validation.html \
 	  --output out/clean.csv --quarantine out/quarantine.csv --fail-on never
-	@echo "outputs in out/ (validation report: out/validation.html)"
+	$(STRATA) generate --profiles $(DATA) --transactions out/transactions.parquet --events out/events.parquet --seed 42
+	$(STRATA) rfm out/transactions.parquet --customer customer_id --date order_time --amount amount --bad-amounts drop \
+	  --output out/rfm.parquet
+	$(STRATA) cohorts out/transactions.parquet --customer customer_id --date order_time --amount amount --bad-amounts drop \
+	  --output out/cohorts.csv --heatmap out/cohorts.svg
+	$(STRATA) segments $(DATA) --rules Data/segments.yaml --events out/events.parquet --output out/rule-segments.parquet
+	@echo "outputs in out/ (validation report: out/validation.html, retention heatmap: out/cohorts.svg)"
 
 # The bundled default data set (committed; regenerate only when the generator changes).
 data: build
