@@ -136,13 +136,20 @@ public enum Segmenter {
             return Double(time.day(at: i)!)
         }
         var out: [(String, Column)] = []
+        // Rows per event type, computed once per type whatever the number of aggregates using it.
+        var typeMasks: [String: [Bool]] = [:]
         for agg in spec.aggregates {
             var typeMatch: [Bool]?
             if let event = agg.event {
                 guard let type else { throw StrataError(.invalidConfiguration, "aggregate '\(agg.name)' filters on an event type: name the type column in events", file: spec.source, line: agg.line) }
                 guard case .string(let idx, let dict) = type.values else { throw StrataError(.typeMismatch, "event type column must hold text", column: e.type) }
-                let wanted = dict.values.map { $0 == event }
-                typeMatch = (0..<n).map { type.isValid($0) && wanted[Int(idx[$0])] }
+                if typeMasks[event] == nil {
+                    let wanted = dict.values.map { $0 == event }
+                    typeMasks[event] = idx.withUnsafeBufferPointer { idx in
+                        (0..<n).map { wanted[Int(idx[$0])] && (type.nullCount == 0 || type.isValid($0)) }
+                    }
+                }
+                typeMatch = typeMasks[event]
             }
             let value = try agg.column.map { name -> Column in
                 let c = try events.column(name)

@@ -100,6 +100,27 @@ public final class ValidityBuilder {
         _count += n
     }
 
+    /// Appends one row per byte of `flags` (non-zero: valid).
+    /// - Complexity: O(n), with no per-row call.
+    public func append(flags: UnsafeBufferPointer<UInt8>) {
+        let n = flags.count
+        guard flags.contains(0) else { appendValid(n); return }
+        if words == nil { materialize() }
+        let w = words!
+        let end = _count + n
+        let needed = (end + 63) / 64
+        if needed > w.count { w.resize(to: needed, fill: 0) }
+        let base = w.base
+        var nulls = 0
+        for k in 0..<n {
+            let b = _count + k
+            let mask = UInt64(1) << UInt64(b & 63)
+            if flags[k] != 0 { base[b >> 6] |= mask } else { base[b >> 6] &= ~mask; nulls += 1 }
+        }
+        nullCount += nulls
+        _count = end
+    }
+
     /// Appends `n` bits of another bitmap (or `n` valid rows when it is nil).
     public func append(_ other: Validity?, _ n: Int) {
         guard let other else { appendValid(n); return }

@@ -237,7 +237,7 @@ public enum ParquetReader {
         if chunks.contains(where: { $0.valid != nil }) {
             let builder = ValidityBuilder()
             for chunk in chunks {
-                if let v = chunk.valid { for x in v { builder.append(x != 0) } } else { builder.appendValid(chunk.rows) }
+                if let v = chunk.valid { v.withUnsafeBufferPointer { builder.append(flags: $0) } } else { builder.appendValid(chunk.rows) }
             }
             validity = builder.finish(count: totalRows)
         }
