@@ -45,7 +45,7 @@ run: build
 	  --output out/clean.csv --quarantine out/quarantine.csv --fail-on never
 	$(STRATA) generate --profiles $(DATA) --transactions out/transactions.parquet --events out/events.parquet --seed 42
 	$(STRATA) rfm out/transactions.parquet --customer customer_id --date order_time --amount amount --bad-amounts drop \
-	  --output out/rfm.parquet
+	  --consent-profiles $(DATA) --consent email_opt_in --output out/rfm.parquet
 	$(STRATA) cohorts out/transactions.parquet --customer customer_id --date order_time --amount amount --bad-amounts drop \
 	  --output out/cohorts.csv --heatmap out/cohorts.svg
 	$(STRATA) segments $(DATA) --rules Data/segments.yaml --events out/events.parquet --output out/rule-segments.parquet

@@ -46,6 +46,12 @@ struct RFMCommand: ParsableCommand {
     @Option(name: .long, help: "Per-customer output (.csv, .parquet, .arrow).")
     var output: String?
 
+    @Option(name: .long, help: "Profiles holding the consent column: customers without consent are left out of the output.")
+    var consentProfiles: String?
+
+    @Option(name: .long, help: "Consent column (true/false) in --consent-profiles; the key is --customer.")
+    var consent: String?
+
     @Option(name: .long, help: "Lifecycle: first purchase within this many days is 'new' (default 30).")
     var newDays = 30
     @Option(name: .long, help: "Lifecycle: last purchase older than this many days is 'lapsed' (default 90).")
@@ -69,16 +75,31 @@ struct RFMCommand: ParsableCommand {
             config.lifecycle.lapsedDays = lapsedDays
             config.lifecycle.churnedDays = churnedDays
             config.lifecycle.loyalPurchases = loyalPurchases
-            let (result, summary): (Table, RFMSummary)
+            var (result, summary): (Table, RFMSummary)
             do {
                 (result, summary) = try RFM.compute(table, customer: transactions.customer, date: transactions.date, amount: amount, configuration: config)
             } catch let e as StrataError { throw e.inFile(input) }
+            var excluded: (declined: Int, missing: Int)?
+            if let consentProfiles {
+                guard let consent else { throw StrataError(.invalidConfiguration, "--consent-profiles needs --consent COLUMN") }
+                let (profiles, _) = try read.read(consentProfiles, global: global)
+                let filter: ConsentFilter
+                do {
+                    filter = try ConsentFilter(keys: try result.column(transactions.customer), profiles: profiles, key: transactions.customer, column: consent)
+                } catch let e as StrataError { throw e.inFile(consentProfiles) }
+                result = result.gathering(filter.allowed.indices.filter { filter.allowed[$0] })
+                excluded = (filter.declined, filter.missing)
+            } else if consent != nil {
+                throw StrataError(.invalidConfiguration, "--consent needs --consent-profiles FILE (the profiles holding the column)")
+            }
             if let output { try writeTable(result, to: output, format: nil, parallelism: global.parallelism) }
             let segments = counts(try result.column("rfm_segment"))
             let stages = counts(try result.column("lifecycle"))
             if global.json {
-                struct Report: Encodable { let summary: RFMSummary; let segments: [String: Int]; let lifecycle: [String: Int]; let output: String? }
-                print(try Terminal.json(Report(summary: summary, segments: segments, lifecycle: stages, output: output)))
+                struct Report: Encodable { let summary: RFMSummary; let segments: [String: Int]; let lifecycle: [String: Int]; let output: String?
+                                           let excludedDeclined: Int?; let excludedNoConsent: Int? }
+                print(try Terminal.json(Report(summary: summary, segments: segments, lifecycle: stages, output: output,
+                                               excludedDeclined: excluded?.declined, excludedNoConsent: excluded?.missing)))
                 return
             }
             guard !global.quiet else { return }
@@ -87,9 +108,12 @@ struct RFMCommand: ParsableCommand {
             if left > 0 || summary.negativeAmounts + summary.missingAmounts > 0 {
                 print("left out: \(summary.afterAsOf) after the as-of day, \(summary.nullKeys) without customer or date, \(summary.dropped) by --bad-amounts (\(summary.negativeAmounts) negative, \(summary.missingAmounts) missing amounts; policy \(transactions.badAmounts))")
             }
+            if let excluded {
+                print("excluded for consent (\(consent!)): \(excluded.declined + excluded.missing) — \(excluded.declined) declined, \(excluded.missing) with no consent recorded; \(result.rowCount) customers in the output")
+            }
             print("")
             print(Terminal.table(["segment", "customers", "share"], RFMSegments.names.map { name in
-                [name, String(segments[name] ?? 0), String(format: "%.1f%%", 100 * Double(segments[name] ?? 0) / Double(max(summary.customers, 1)))]
+                [name, String(segments[name] ?? 0), String(format: "%.1f%%", 100 * Double(segments[name] ?? 0) / Double(max(result.rowCount, 1)))]
             }, numericFrom: 1))
             print(Terminal.table(["lifecycle", "customers"], ["new", "active", "loyal", "lapsed", "churned"].map { [$0, String(stages[$0] ?? 0)] }, numericFrom: 1))
             if let output { Terminal.note("wrote \(result.rowCount) customers to \(output)", quiet: global.quiet) }
