@@ -52,6 +52,7 @@ let package = Package(
         .target(name: "StrataCluster", dependencies: ["StrataCore", "StrataKernels", "StrataPrep"]),
         .target(name: "StrataAnomaly", dependencies: ["StrataCore", "StrataKernels", "_CStrataKernels", "StrataPrep"]),
         .target(name: "StrataAnalytics", dependencies: ["StrataCore", .product(name: "Yams", package: "Yams")]),
+        .target(name: "StrataClean", dependencies: ["StrataCore", "StrataAnalytics"]),
         .target(name: "StrataValidate", dependencies: ["StrataCore", "StrataAnomaly", "StrataPrep", .product(name: "Yams", package: "Yams")]),
 
         // MARK: - Interfaces
@@ -59,7 +60,7 @@ let package = Package(
         .target(
             name: "StrataCLI",
             dependencies: [
-                "StrataCore", "StrataKernels", "StrataIO", "StrataPrep", "StrataSynth", "StrataCluster", "StrataAnomaly", "StrataValidate", "StrataAnalytics", "StrataPlot", "_CStrataPlatform",
+                "StrataCore", "StrataKernels", "StrataIO", "StrataPrep", "StrataSynth", "StrataCluster", "StrataAnomaly", "StrataValidate", "StrataAnalytics", "StrataClean", "StrataPlot", "_CStrataPlatform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -93,6 +94,11 @@ let package = Package(
         .testTarget(
             name: "StrataAnalyticsTests",
             dependencies: ["StrataAnalytics", "StrataIO", "StrataTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "StrataCleanTests",
+            dependencies: ["StrataClean", "StrataIO", "StrataTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "StrataValidateTests", dependencies: ["StrataValidate", "StrataIO", "StrataTestSupport"]),

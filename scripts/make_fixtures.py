@@ -14,6 +14,7 @@ produced from a fixed seed, so re-running the script reproduces the committed fi
   IsolationForest's ROC-AUC on them (mean over seeds).
 - Tests/StrataAnalyticsTests/Fixtures: transactions and the `lifetimes` package's
   summary_data_from_transaction_data on them (frequency, recency, T, monetary_value).
+- Tests/StrataCleanTests/Fixtures: rapidfuzz's Levenshtein and Jaro-Winkler values on string pairs.
 - Tests/StrataIOTests/Fixtures/formats: small Parquet and Arrow IPC files written by pyarrow and DuckDB, with
   their defaults and with non-default pages, encodings and codecs, plus the values pyarrow reads
   back from each (expected.json), in Strata's types (dates as ISO text, timestamps as µs).
@@ -390,9 +391,37 @@ def lifetimes_fixture():
     (out / "lifetimes.json").write_text(json.dumps(cases) + "\n")
 
 
+def similarity_fixture():
+    """rapidfuzz's Levenshtein distance, normalized similarity and Jaro-Winkler on string pairs:
+    typos, transpositions, accents, emoji, empty strings."""
+    from rapidfuzz.distance import JaroWinkler, Levenshtein
+
+    out = ROOT / "Tests" / "StrataCleanTests" / "Fixtures"
+    out.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(31)
+    base = ["martha", "marhta", "dwayne", "duane", "dixon", "dicksonx", "jones", "johnson", "müller", "mueller",
+            "józef", "jozef", "o'brien", "obrien", "smith", "smyth", "anne-marie", "annemarie", "", "a", "ab", "ba",
+            "kitten", "sitting", "🦜 parrot", "parrot 🦜", "straße", "strasse", "ÉLODIE", "élodie", "12 main st", "12 main street"]
+    pairs = [(a, b) for a in base for b in base][:400]
+    letters = list("abcdefghijklmnopqrstuvwxyzéü ")
+    for _ in range(200):
+        a = "".join(rng.choice(letters, int(rng.integers(0, 14))))
+        b = list(a)
+        for _ in range(int(rng.integers(0, 4))):
+            op = rng.integers(0, 3)
+            if op == 0 and b: b.pop(int(rng.integers(0, len(b))))
+            elif op == 1: b.insert(int(rng.integers(0, len(b) + 1)), str(rng.choice(letters)))
+            elif b: b[int(rng.integers(0, len(b)))] = str(rng.choice(letters))
+        pairs.append((a, "".join(b)))
+    cases = [{"a": a, "b": b, "levenshtein": Levenshtein.distance(a, b),
+              "levenshtein_similarity": Levenshtein.normalized_similarity(a, b),
+              "jaro_winkler": JaroWinkler.similarity(a, b)} for a, b in pairs]
+    (out / "similarity.json").write_text(json.dumps(cases, ensure_ascii=False) + "\n")
+
+
 GROUPS = {"stats": stats_fixture, "kmeans": kmeans_fixture, "hierarchy": hierarchy_fixture,
           "iforest": iforest_fixture, "parquet": parquet_fixture,
-          "lifetimes": lifetimes_fixture}
+          "lifetimes": lifetimes_fixture, "similarity": similarity_fixture}
 
 
 def main():
