@@ -52,7 +52,7 @@ let package = Package(
         .target(name: "StrataCluster", dependencies: ["StrataCore", "StrataKernels", "StrataPrep"]),
         .target(name: "StrataAnomaly", dependencies: ["StrataCore", "StrataKernels", "_CStrataKernels", "StrataPrep"]),
         .target(name: "StrataAnalytics", dependencies: ["StrataCore", .product(name: "Yams", package: "Yams")]),
-        .target(name: "StrataClean", dependencies: ["StrataCore", "StrataAnalytics"]),
+        .target(name: "StrataClean", dependencies: ["StrataCore", "StrataAnalytics", .product(name: "Yams", package: "Yams")]),
         .target(name: "StrataValidate", dependencies: ["StrataCore", "StrataAnomaly", "StrataPrep", .product(name: "Yams", package: "Yams")]),
 
         // MARK: - Interfaces
