@@ -52,6 +52,7 @@ let package = Package(
         .target(name: "StrataCluster", dependencies: ["StrataCore", "StrataKernels", "StrataPrep"]),
         .target(name: "StrataAnomaly", dependencies: ["StrataCore", "StrataKernels", "_CStrataKernels", "StrataPrep"]),
         .target(name: "StrataAnalytics", dependencies: ["StrataCore", .product(name: "Yams", package: "Yams")]),
+        .target(name: "StrataPredict", dependencies: ["StrataCore"]),
         .target(name: "StrataClean", dependencies: ["StrataCore", "StrataAnalytics", .product(name: "Yams", package: "Yams")]),
         .target(name: "StrataValidate", dependencies: ["StrataCore", "StrataAnomaly", "StrataPrep", .product(name: "Yams", package: "Yams")]),
 
@@ -60,7 +61,7 @@ let package = Package(
         .target(
             name: "StrataCLI",
             dependencies: [
-                "StrataCore", "StrataKernels", "StrataIO", "StrataPrep", "StrataSynth", "StrataCluster", "StrataAnomaly", "StrataValidate", "StrataAnalytics", "StrataClean", "StrataPlot", "_CStrataPlatform",
+                "StrataCore", "StrataKernels", "StrataIO", "StrataPrep", "StrataSynth", "StrataCluster", "StrataAnomaly", "StrataValidate", "StrataAnalytics", "StrataClean", "StrataPredict", "StrataPlot", "_CStrataPlatform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -94,6 +95,11 @@ let package = Package(
         .testTarget(
             name: "StrataAnalyticsTests",
             dependencies: ["StrataAnalytics", "StrataIO", "StrataTestSupport"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "StrataPredictTests",
+            dependencies: ["StrataPredict", "StrataIO", "StrataTestSupport"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

@@ -14,6 +14,8 @@ produced from a fixed seed, so re-running the script reproduces the committed fi
   IsolationForest's ROC-AUC on them (mean over seeds).
 - Tests/StrataAnalyticsTests/Fixtures: transactions and the `lifetimes` package's
   summary_data_from_transaction_data on them (frequency, recency, T, monetary_value).
+- Tests/StrataPredictTests/Fixtures: scikit-learn RandomForestClassifier's ROC-AUC for churn on
+  the bundled profiles (a fixed split, five seeds).
 - Tests/StrataCleanTests/Fixtures: rapidfuzz's Levenshtein and Jaro-Winkler values on string pairs.
 - Tests/StrataIOTests/Fixtures/formats: small Parquet and Arrow IPC files written by pyarrow and DuckDB, with
   their defaults and with non-default pages, encodings and codecs, plus the values pyarrow reads
@@ -419,9 +421,37 @@ def similarity_fixture():
     (out / "similarity.json").write_text(json.dumps(cases, ensure_ascii=False) + "\n")
 
 
+def churn_fixture():
+    """scikit-learn RandomForestClassifier(n_estimators=100) on the bundled profiles' behaviour
+    features to predict `churned`, on a fixed split: ROC-AUC per seed (the test compares means)."""
+    import csv
+    from sklearn.ensemble import RandomForestClassifier
+    from sklearn.metrics import roc_auc_score
+
+    out = ROOT / "Tests" / "StrataPredictTests" / "Fixtures"
+    out.mkdir(parents=True, exist_ok=True)
+    features = ["recency_days", "frequency", "monetary", "sessions_30d", "cart_adds_30d", "support_tickets", "discount_share"]
+    with open(ROOT / "Data" / "customers.csv") as f:
+        rows = list(csv.DictReader(f))[:8000]
+    X = np.array([[float(r[c]) for c in features] for r in rows])
+    y = np.array([1 if r["churned"] == "true" else 0 for r in rows])
+    rng = np.random.default_rng(5)
+    test = np.sort(rng.permutation(len(rows))[: len(rows) // 4])
+    train = np.setdiff1d(np.arange(len(rows)), test)
+    aucs = []
+    for seed in range(5):
+        model = RandomForestClassifier(n_estimators=100, random_state=seed, n_jobs=2).fit(X[train], y[train])
+        aucs.append(roc_auc_score(y[test], model.predict_proba(X[test])[:, 1]))
+    (out / "churn.json").write_text(json.dumps({
+        "rows": len(rows), "features": features, "test_rows": test.tolist(),
+        "sklearn_auc": aucs, "sklearn_auc_mean": float(np.mean(aucs)),
+    }) + "\n")
+
+
 GROUPS = {"stats": stats_fixture, "kmeans": kmeans_fixture, "hierarchy": hierarchy_fixture,
           "iforest": iforest_fixture, "parquet": parquet_fixture,
-          "lifetimes": lifetimes_fixture, "similarity": similarity_fixture}
+          "lifetimes": lifetimes_fixture, "similarity": similarity_fixture,
+          "churn": churn_fixture}
 
 
 def main():
