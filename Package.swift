@@ -59,9 +59,14 @@ let package = Package(
         // MARK: - Interfaces
         .target(name: "StrataPlot"),
         .target(
+            name: "StrataPipeline",
+            dependencies: ["StrataCore", "StrataIO", "StrataPrep", "StrataCluster", "StrataAnalytics", "StrataClean", "StrataPredict",
+                           "StrataValidate", "StrataPlot", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(
             name: "StrataCLI",
             dependencies: [
-                "StrataCore", "StrataKernels", "StrataIO", "StrataPrep", "StrataSynth", "StrataCluster", "StrataAnomaly", "StrataValidate", "StrataAnalytics", "StrataClean", "StrataPredict", "StrataPlot", "_CStrataPlatform",
+                "StrataCore", "StrataKernels", "StrataIO", "StrataPrep", "StrataSynth", "StrataCluster", "StrataAnomaly", "StrataValidate", "StrataAnalytics", "StrataClean", "StrataPredict", "StrataPipeline", "StrataPlot", "_CStrataPlatform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -7,7 +7,7 @@ public struct StrataCommand: ParsableCommand {
         commandName: "strata",
         abstract: "Columnar analytics for customer segmentation: ingest, profile, cluster, validate.",
         version: "0.1.0",
-        subcommands: [ProfileCommand.self, GenerateCommand.self, ConvertCommand.self, KMeansCommand.self, PredictCommand.self, HClusterCommand.self, AnomaliesCommand.self, ValidateCommand.self, RFMCommand.self, CohortsCommand.self, SegmentsCommand.self, GroupByCommand.self, DedupCommand.self, CleanCommand.self, ChurnCommand.self, BenchCommand.self]
+        subcommands: [ProfileCommand.self, GenerateCommand.self, ConvertCommand.self, KMeansCommand.self, PredictCommand.self, HClusterCommand.self, AnomaliesCommand.self, ValidateCommand.self, RFMCommand.self, CohortsCommand.self, SegmentsCommand.self, GroupByCommand.self, DedupCommand.self, CleanCommand.self, ChurnCommand.self, SegmentCommand.self, BenchCommand.self]
     )
 
     public init() {}
