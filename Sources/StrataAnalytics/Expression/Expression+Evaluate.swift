@@ -71,12 +71,17 @@ extension ExpressionVector {
         case .bool: return Column(.bool(PrimitiveArray(values.map { $0 != 0 ? UInt8(1) : 0 })), validity: validity)
         case .date: return Column(.date(PrimitiveArray(values.map { Int32(($0).rounded(.down)) })), validity: validity)
         case .text:
-            // Keep only the dictionary entries in use, first-seen order.
-            var remap = [Int32](repeating: -1, count: dictionary.count), kept: [String] = []
+            // Keep only the values in use, distinct (text functions can map entries together),
+            // in first-seen order.
+            var remap = [Int32](repeating: -1, count: dictionary.count), kept: [String] = [], byText: [String: Int32] = [:]
             var out = [Int32](repeating: 0, count: count)
             for i in 0..<count where isValid(i) {
                 let d = Int(indices[i])
-                if remap[d] < 0 { remap[d] = Int32(kept.count); kept.append(dictionary[d]) }
+                if remap[d] < 0 {
+                    let j = byText[dictionary[d]] ?? Int32(kept.count)
+                    if j == Int32(kept.count) { kept.append(dictionary[d]); byText[dictionary[d]] = j }
+                    remap[d] = j
+                }
                 out[i] = remap[d]
             }
             return Column(.string(PrimitiveArray(out), StringDictionary(kept)), validity: validity)

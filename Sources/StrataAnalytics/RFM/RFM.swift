@@ -153,14 +153,16 @@ public enum RFM {
         let ids64 = key.gathering(present.map { keys.firstRows[$0] })
         func doubles(_ v: [Double]) -> Column { Column(.float64(PrimitiveArray(present.map { v[$0] }))) }
         func ints(_ v: [Int]) -> Column { Column(.int64(PrimitiveArray(present.map { Int64(v[$0]) }))) }
-        /// Text from small codes: the dictionary holds the codes' names in first-seen order.
+        /// Text from small codes: the dictionary holds the codes' names, distinct, in first-seen
+        /// order (several codes may share a name, e.g. score pairs of one segment).
         func strings(_ codes: [Int], _ name: (Int) -> String) -> Column {
-            var remap: [Int: Int32] = [:], names: [String] = []
+            var byCode: [Int: Int32] = [:], byName: [String: Int32] = [:], names: [String] = []
             let indices = codes.map { code -> Int32 in
-                if let j = remap[code] { return j }
-                let j = Int32(names.count)
-                remap[code] = j
-                names.append(name(code))
+                if let j = byCode[code] { return j }
+                let text = name(code)
+                let j = byName[text] ?? Int32(names.count)
+                if j == Int32(names.count) { names.append(text); byName[text] = j }
+                byCode[code] = j
                 return j
             }
             return Column(.string(PrimitiveArray(indices), StringDictionary(names)))
