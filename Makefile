@@ -1,6 +1,7 @@
 # Strata: every target installs what it needs on a fresh Debian machine.
 #   make run      set up, build (release), profile and segment the bundled data in Data/ (K-Means, Ward, validation,
-#                 RFM, cohorts and rule segments on events generated from the profiles; results in out/)
+#                 RFM, cohorts and rule segments on events generated from the profiles), then the overnight pipeline
+#                 of Data/segment.yaml (clean, dedup, validate, features, consent, segments, clusters, churn, report)
 #   make test     set up, build, run the whole test suite
 #   make compare  Strata against the reference tools, same data, same run (not part of CI)
 #   make microbench  kernel microbenchmarks (ordo-one/benchmark; not part of CI)
@@ -49,7 +50,9 @@ run: build
 	$(STRATA) cohorts out/transactions.parquet --customer customer_id --date order_time --amount amount --bad-amounts drop \
 	  --output out/cohorts.csv --heatmap out/cohorts.svg
 	$(STRATA) segments $(DATA) --rules Data/segments.yaml --events out/events.parquet --output out/rule-segments.parquet
+	$(STRATA) segment --spec Data/segment.yaml
 	@echo "outputs in out/ (validation report: out/validation.html, retention heatmap: out/cohorts.svg)"
+	@echo "the overnight run's report: out/segment-run/report.html"
 
 # The bundled default data set (committed; regenerate only when the generator changes).
 data: build
