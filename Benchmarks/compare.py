@@ -109,24 +109,8 @@ def parquet_read_workload(args, rows):
         anchors = {"pyarrow.parquet.read_table": [sys.executable, "-c", ANCHOR_PYARROW_PARQUET, str(path), str(args.threads)]}
         if compression == "snappy":
             anchors["DuckDB read_parquet"] = [sys.executable, "-c", ANCHOR_DUCKDB_PARQUET, str(path), str(args.threads)]
-        for anchor, anchor_cmd in anchors.items():
-            s_runs, a_runs = [], []
-            for _ in range(args.reps):
-                s_runs.append(run_json(strata))
-                a_runs.append(run_json(anchor_cmd))
-            s_med = statistics.median(r["seconds"] for r in s_runs)
-            a_med = statistics.median(r["seconds"] for r in a_runs)
-            same = s_runs[0]["rows"] == a_runs[0]["rows"] and same_sums(s_runs[0]["sums"], a_runs[0]["sums"])
-            results.append({
-                "workload": f"Parquet read {rows:,}×33, pyarrow-written {compression} ({path.stat().st_size / 1e6:.0f} MB)",
-                "anchor": anchor,
-                "strata_s": s_med, "anchor_s": a_med, "ratio": s_med / a_med,
-                "strata_peak": max(r["peakRSSBytes"] for r in s_runs),
-                "anchor_peak": max(r["peakRSSBytes"] for r in a_runs),
-                "same": same,
-                "note": "Strata peak includes the mapped file's pages",
-            })
-            print(f"  {results[-1]['workload']} vs {anchor}: {s_med:.3f}s vs {a_med:.3f}s (ratio {s_med / a_med:.2f}), same answer: {same}", flush=True)
+        results += read_comparison(args, f"Parquet read {rows:,}×33, pyarrow-written {compression} ({path.stat().st_size / 1e6:.0f} MB)",
+                                   strata, anchors, lambda runs: "Strata peak includes the mapped file's pages")
     return results
 
 
@@ -265,6 +249,28 @@ def same_sums(a, b, rel=1e-9):
     return len(a) == len(b) and all(abs(x - y) <= rel * max(abs(x), abs(y), 1.0) for x, y in zip(a, b))
 
 
+def read_comparison(args, workload, strata_cmd, anchors, note):
+    """Alternating runs of `strata bench read` and each anchor on the same file; one row per anchor."""
+    results = []
+    for anchor, anchor_cmd in anchors.items():
+        s_runs, a_runs = [], []
+        for _ in range(args.reps):
+            s_runs.append(run_json(strata_cmd))
+            a_runs.append(run_json(anchor_cmd))
+        s_med = statistics.median(r["seconds"] for r in s_runs)
+        a_med = statistics.median(r["seconds"] for r in a_runs)
+        same = s_runs[0]["rows"] == a_runs[0]["rows"] and same_sums(s_runs[0]["sums"], a_runs[0]["sums"])
+        results.append({
+            "workload": workload, "anchor": anchor,
+            "strata_s": s_med, "anchor_s": a_med, "ratio": s_med / a_med,
+            "strata_peak": max(r["peakRSSBytes"] for r in s_runs),
+            "anchor_peak": max(r["peakRSSBytes"] for r in a_runs),
+            "same": same, "note": note(s_runs),
+        })
+        print(f"  {workload} vs {anchor}: {s_med:.3f}s vs {a_med:.3f}s (ratio {s_med / a_med:.2f}), same answer: {same}", flush=True)
+    return results
+
+
 def csv_read_workload(args, rows):
     path = numeric_csv(rows)
     strata = [args.strata, "bench", "read", str(path), "--threads", str(args.threads), "--quiet"]
@@ -272,26 +278,8 @@ def csv_read_workload(args, rows):
         "DuckDB read_csv": [sys.executable, "-c", ANCHOR_DUCKDB_CSV, str(path), str(args.threads)],
         "pyarrow.csv.read_csv": [sys.executable, "-c", ANCHOR_PYARROW_CSV, str(path), str(args.threads)],
     }
-    results = []
-    for anchor, anchor_cmd in anchors.items():
-        s_runs, a_runs = [], []
-        for _ in range(args.reps):
-            s_runs.append(run_json(strata))
-            a_runs.append(run_json(anchor_cmd))
-        s_med = statistics.median(r["seconds"] for r in s_runs)
-        a_med = statistics.median(r["seconds"] for r in a_runs)
-        same = s_runs[0]["rows"] == a_runs[0]["rows"] and same_sums(s_runs[0]["sums"], a_runs[0]["sums"])
-        results.append({
-            "workload": f"CSV read {rows:,}×33 ({path.stat().st_size / 1e6:.0f} MB)",
-            "anchor": anchor,
-            "strata_s": s_med, "anchor_s": a_med, "ratio": s_med / a_med,
-            "strata_peak": max(r["peakRSSBytes"] for r in s_runs),
-            "anchor_peak": max(r["peakRSSBytes"] for r in a_runs),
-            "same": same,
-            "note": f"Strata peak = {max(r['peakRSSBytes'] for r in s_runs) / s_runs[0]['columnBytes']:.2f}× column data",
-        })
-        print(f"  {results[-1]['workload']} vs {anchor}: {s_med:.3f}s vs {a_med:.3f}s (ratio {s_med / a_med:.2f}), same answer: {same}", flush=True)
-    return results
+    return read_comparison(args, f"CSV read {rows:,}×33 ({path.stat().st_size / 1e6:.0f} MB)", strata, anchors,
+                           lambda runs: f"Strata peak = {max(r['peakRSSBytes'] for r in runs) / runs[0]['columnBytes']:.2f}× column data")
 
 
 def blobs_f32(rows, dims=32, k=64, seed=3):

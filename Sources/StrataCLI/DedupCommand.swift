@@ -61,25 +61,8 @@ struct DedupCommand: ParsableCommand {
             config.parallelism = global.parallelism
             guard let region = PhoneRegion(iso: phoneRegion) else { throw StrataError(.invalidConfiguration, "--phone-region '\(phoneRegion)' is not a known ISO region") }
             config.phoneRegion = region
-            config.blocks = try block.map { spec in
-                DedupConfiguration.Block(try spec.split(separator: "+").map { part in
-                    let p = part.split(separator: ":").map(String.init)
-                    guard let column = p.first, !column.isEmpty else { throw StrataError(.invalidConfiguration, "--block '\(spec)': empty part") }
-                    let normalize = try p.count > 1 ? normalization(p[1], in: "--block \(spec)") : .lower
-                    let prefix = p.count > 2 ? Int(p[2]) : nil
-                    if p.count > 2 && prefix == nil { throw StrataError(.invalidConfiguration, "--block '\(spec)': prefix must be a number") }
-                    return .init(column, normalize: normalize, prefix: prefix)
-                })
-            }
-            config.fields = try field.map { spec in
-                let p = spec.split(separator: ":").map(String.init)
-                guard p.count >= 2, let method = DedupConfiguration.Field.Method(rawValue: p[1]) else {
-                    throw StrataError(.invalidConfiguration, "--field '\(spec)' must be COLUMN:jw|levenshtein|exact[:WEIGHT[:NORMALIZE]]")
-                }
-                let weight = p.count > 2 ? Double(p[2]) : 1
-                guard let weight, weight > 0 else { throw StrataError(.invalidConfiguration, "--field '\(spec)': the weight must be a positive number") }
-                return .init(p[0], method, weight: weight, normalize: try p.count > 3 ? normalization(p[3], in: "--field \(spec)") : .lower)
-            }
+            config.blocks = try block.map { try DedupSpecs.block($0) }
+            config.fields = try field.map { try DedupSpecs.field($0) }
             var rules: [String: Survivorship] = [:]
             for spec in survive {
                 let kv = spec.split(separator: "=", maxSplits: 1).map(String.init)
@@ -124,12 +107,5 @@ struct DedupCommand: ParsableCommand {
                 print(String(format: "against %@: precision %.4f, recall %.4f (%d true duplicate pairs, %d found)", truth!, quality.precision, quality.recall, quality.truePairs, quality.foundPairs))
             }
         }
-    }
-
-    private func normalization(_ name: String, in context: String) throws -> Normalize {
-        guard let n = Normalize(rawValue: name) else {
-            throw StrataError(.invalidConfiguration, "\(context): normalization '\(name)' is not one of \(Normalize.allCases.map(\.rawValue).joined(separator: ", "))")
-        }
-        return n
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import StrataCore
 import StrataClean
+import StrataAnalytics
 import Yams
 
 /// A declared overnight re-segmentation job (`strata segment --spec FILE.yaml`).
@@ -67,27 +68,12 @@ public struct PipelineSpec: Sendable {
 
     /// - Throws: `StrataError.parse` naming the file, line and key.
     public static func parse(yaml document: String, source: String) throws -> PipelineSpec {
-        let root: Node?
-        do { root = try Yams.compose(yaml: document) } catch { throw StrataError(.parse, "not valid YAML: \(error)", file: source) }
-        guard let top = root?.mapping else { throw StrataError(.parse, "the spec must be a mapping of keys to values", file: source) }
+        let y = YAMLSpecReader(source: source)
+        let top = try y.top(document, what: "the spec")
         var spec = PipelineSpec(source: source)
         spec.text = document
-        func fail(_ node: Node, _ message: String) -> StrataError { StrataError(.parse, message, file: source, line: node.mark?.line) }
-        func text(_ node: Node, _ what: String) throws -> String {
-            guard let s = node.scalar?.string, !s.isEmpty else { throw fail(node, "\(what) must be text") }
-            return s
-        }
-        func list(_ node: Node, _ what: String) throws -> [String] {
-            guard let seq = node.sequence else { throw fail(node, "\(what) must be a list") }
-            return try seq.map { try text($0, "an item of \(what)") }
-        }
-        func mapping(_ node: Node, _ what: String) throws -> Node.Mapping {
-            guard let m = node.mapping else { throw fail(node, "\(what) must be a mapping") }
-            return m
-        }
-        func unknown(_ k: Node, _ place: String, _ known: [String]) -> StrataError {
-            fail(k, "unknown key '\(k.string ?? "?")' in \(place) (known: \(known.joined(separator: ", ")))")
-        }
+        let fail = y.fail, text = y.text, list = y.list, mapping = y.mapping
+        func unknown(_ key: Node, _ place: String, _ known: [String]) -> StrataError { y.unknown(key, place, known) }
         for (k, v) in top {
             switch k.string ?? "" {
             case "output": spec.output = try text(v, "output")

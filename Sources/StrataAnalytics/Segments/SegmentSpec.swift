@@ -72,18 +72,11 @@ public struct SegmentSpec: Sendable {
     /// - Throws: `StrataError.parse` naming the file, line and key (YAML syntax, unknown keys,
     ///   wrong kinds, an expression's syntax error with its position).
     public static func parse(yaml document: String, source: String) throws -> SegmentSpec {
-        let root: Node?
-        do { root = try Yams.compose(yaml: document) } catch { throw StrataError(.parse, "not valid YAML: \(error)", file: source) }
-        guard let root, let top = root.mapping else { throw StrataError(.parse, "the segment file must be a mapping of keys to values", file: source) }
+        let y = YAMLSpecReader(source: source)
+        let top = try y.top(document, what: "the segment file")
         var spec = SegmentSpec(source: source)
-        func fail(_ node: Node, _ message: String) -> StrataError { StrataError(.parse, message, file: source, line: node.mark?.line) }
-        func text(_ node: Node, _ what: String) throws -> String {
-            guard let s = node.scalar?.string, !s.isEmpty else { throw fail(node, "\(what) must be text") }
-            return s
-        }
-        func unknown(_ key: Node, _ place: String, _ known: [String]) -> StrataError {
-            fail(key, "unknown key '\(key.string ?? "?")' in \(place) (known: \(known.joined(separator: ", ")))")
-        }
+        let fail = y.fail, text = y.text
+        func unknown(_ key: Node, _ place: String, _ known: [String]) -> StrataError { y.unknown(key, place, known) }
         for (k, v) in top {
             switch k.string ?? "" {
             case "key": spec.key = try text(v, "key")

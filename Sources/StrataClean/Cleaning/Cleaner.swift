@@ -1,5 +1,6 @@
 import Foundation
 import StrataCore
+import StrataAnalytics
 import Yams
 
 /// What to clean, per column (see `CleaningSpec.parse` for the YAML form).
@@ -38,24 +39,15 @@ public struct CleaningSpec: Sendable {
     /// ```
     /// - Throws: `StrataError.parse` naming the file, line and key.
     public static func parse(yaml document: String, source: String) throws -> CleaningSpec {
-        let root: Node?
-        do { root = try Yams.compose(yaml: document) } catch { throw StrataError(.parse, "not valid YAML: \(error)", file: source) }
-        guard let top = root?.mapping else { throw StrataError(.parse, "the cleaning spec must be a mapping", file: source) }
+        let top = try YAMLSpecReader(source: source).top(document, what: "the cleaning spec")
         return try parse(top, source: source)
     }
 
     /// Parses an already-composed mapping (a section of a larger file).
     public static func parse(_ top: Node.Mapping, source: String) throws -> CleaningSpec {
         var spec = CleaningSpec()
-        func fail(_ node: Node, _ message: String) -> StrataError { StrataError(.parse, message, file: source, line: node.mark?.line) }
-        func text(_ node: Node, _ what: String) throws -> String {
-            guard let s = node.scalar?.string, !s.isEmpty else { throw fail(node, "\(what) must be text") }
-            return s
-        }
-        func mapping(_ node: Node, _ what: String) throws -> Node.Mapping {
-            guard let m = node.mapping else { throw fail(node, "\(what) must be a mapping") }
-            return m
-        }
+        let y = YAMLSpecReader(source: source)
+        let fail = y.fail, text = y.text, mapping = y.mapping
         for (k, v) in top {
             switch k.string ?? "" {
             case "dates":
