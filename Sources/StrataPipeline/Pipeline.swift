@@ -164,9 +164,10 @@ public enum Pipeline {
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw StrataError(.io, "cannot open for reading", file: path) }
             let rules = try SegmentSpec.parse(yaml: text, source: path)
             let events = try spec.events.map { try TableFiles.read($0, parallelism: p) }
-            let (out, _, summary) = try Segmenter.run(rules, profiles: table, events: events, asOf: spec.asOf)
-            let flags = try out.select(out.schema.names.filter { $0 == spec.key || table.schema.index(of: $0) == nil })
-            let joined = try HashJoin.leftJoin(table, flags, on: spec.key)
+            let (out, features, summary) = try Segmenter.run(rules, profiles: table, events: events, asOf: spec.asOf)
+            // The event aggregates stay as features; membership columns join by key.
+            let flags = try out.select(out.schema.names.filter { $0 == spec.key || features.schema.index(of: $0) == nil })
+            let joined = try HashJoin.leftJoin(features, flags, on: spec.key)
             return (joined, "\(summary.order.count) rule segments; \(summary.included - summary.unsegmented) of \(summary.included) customers in at least one")
         case "clustering":
             let c = spec.clustering!
@@ -174,11 +175,40 @@ public enum Pipeline {
             guard let method = ScalingMethod(rawValue: c.standardize) else { throw StrataError(.invalidConfiguration, "clustering.standardize must be zscore, minmax, robust or none", file: spec.source) }
             let scaler = Standardizer.fit(raw, method: method)
             let x = try scaler.transform(raw)
-            var config = KMeansConfiguration(k: c.k)
-            config.seed = c.seed
-            config.parallelism = p
-            let model = try KMeans.fit(x, configuration: config)
-            let labels = model.labels.map { Int64($0) + 1 }
+            let labels: [Int64]
+            let summary: String
+            if c.method == "kmeans" {
+                var config = KMeansConfiguration(k: c.k)
+                config.seed = c.seed
+                config.parallelism = p
+                let model = try KMeans.fit(x, configuration: config)
+                labels = model.labels.map { Int64($0) + 1 }
+                summary = "K-Means, k = \(c.k), inertia \(String(format: "%.1f", model.inertia)), \(model.iterations) iterations"
+            } else {
+                var config = HierarchicalConfiguration(method: .ward)
+                config.parallelism = p
+                let exact = x.rows <= 20_000
+                let cut: [Int32] = try x.withUnsafeBufferPointer { v in
+                    if exact {
+                        return try HierarchicalClustering.fit(v, rows: x.rows, columns: x.columns, configuration: config).clusters(count: c.k)
+                    }
+                    let two = try HierarchicalClustering.fitTwoStage(v, rows: x.rows, columns: x.columns, microClusters: 2_000, configuration: config, seed: c.seed)
+                    return two.rowLabels(try two.dendrogram.clusters(count: c.k))
+                }
+                labels = cut.map(Int64.init)
+                summary = "Ward, k = \(c.k)" + (exact ? "" : " (two-stage: K-Means into 2,000 micro-clusters, then Ward)")
+            }
+            // Centroids in standardized units, for the model file.
+            let d = c.columns.count
+            var centroids = [[Double]](repeating: [Double](repeating: 0, count: d), count: c.k), sizes = [Int](repeating: 0, count: c.k)
+            x.withUnsafeBufferPointer { v in
+                for i in 0..<x.rows {
+                    let l = Int(labels[i] - 1)
+                    sizes[l] += 1
+                    for j in 0..<d { centroids[l][j] += v[i * d + j] }
+                }
+            }
+            centroids = zip(centroids, sizes).map { row, n in row.map { n > 0 ? $0 / Double(n) : 0 } }
             // Segment profiles in original units: each cluster's mean of the clustering columns.
             var sums = [[Double]](repeating: [Double](repeating: 0, count: c.columns.count), count: c.k), counts = [Int](repeating: 0, count: c.k)
             raw.withUnsafeBufferPointer { v in
@@ -195,11 +225,10 @@ public enum Pipeline {
                 profiles.append(row)
             }
             state.artifacts["clusters"] = String(decoding: try JSONEncoder().encode(profiles), as: UTF8.self)
-            struct ModelFile: Encodable { let format = "strata-segment-kmeans"; let version = 1; let columns: [String]; let scaling: String
-                let centers: [Double]; let scales: [Double]; let centroids: [[Double]]; let inertia: Double }
-            let d = c.columns.count
-            state.artifacts["kmeans-model"] = String(decoding: try JSONEncoder().encode(ModelFile(columns: c.columns, scaling: c.standardize, centers: scaler.centers, scales: scaler.scales,
-                centroids: (0..<c.k).map { Array(model.centroids[($0 * d)..<($0 * d + d)]) }, inertia: model.inertia)), as: UTF8.self)
+            struct ModelFile: Encodable { let format = "strata-segment-clusters"; let version = 1; let method: String; let columns: [String]
+                let scaling: String; let centers: [Double]; let scales: [Double]; let centroids: [[Double]] }
+            state.artifacts["cluster-model"] = String(decoding: try JSONEncoder().encode(ModelFile(method: c.method, columns: c.columns, scaling: c.standardize,
+                centers: scaler.centers, scales: scaler.scales, centroids: centroids)), as: UTF8.self)
             var rows = labels
             if let source = raw.sourceRows {  // rows dropped for missing values get no cluster
                 var full = [Int64](repeating: 0, count: table.rowCount)
@@ -207,7 +236,7 @@ public enum Pipeline {
                 rows = full
             }
             let column = Column(.int64(PrimitiveArray(rows)), validity: Validity.from(rows.map { $0 > 0 }))
-            return (try table.adding("cluster", column), "K-Means, k = \(c.k), inertia \(String(format: "%.1f", model.inertia)), \(model.iterations) iterations")
+            return (try table.adding("cluster", column), summary)
         case "churn":
             let c = spec.churn!
             let (raw, _) = try FeatureExtraction.extract(table, columns: c.features, as: Double.self, missing: MissingValuePolicy(spec: "median") ?? .dropRows)
@@ -225,6 +254,10 @@ public enum Pipeline {
             let model = try RandomForestClassifier.fit(x, rows: table.rowCount, features: d, y: y, configuration: config)
             let probability = model.predictProbability(x, rows: table.rowCount, parallelism: p)
             state.artifacts["churn"] = String(decoding: try JSONEncoder().encode(["auc": auc, "threshold": c.threshold]), as: UTF8.self)
+            struct ChurnFile: Encodable { let format = "strata-churn-forest-summary"; let version = 1; let label: String; let features: [String]
+                let trees: Int; let threshold: Double; let heldOutAUC: Double; let featureImportances: [Double] }
+            state.artifacts["churn-model"] = String(decoding: try JSONEncoder().encode(ChurnFile(label: c.label, features: c.features, trees: c.trees,
+                threshold: c.threshold, heldOutAUC: auc, featureImportances: model.featureImportances)), as: UTF8.self)
             let t = try table.adding("churn_probability", Column(.float64(PrimitiveArray(probability))))
                 .adding("high_churn_risk", Column(.bool(PrimitiveArray(probability.map { $0 >= c.threshold ? UInt8(1) : 0 }))))
             return (t, "random forest (\(c.trees) trees): held-out ROC-AUC \(String(format: "%.4f", auc)); \(probability.filter { $0 >= c.threshold }.count) customers at high churn risk")
@@ -263,7 +296,8 @@ public enum Pipeline {
             let l = try ArrowIPCReader.read(path: work + "/lineage.arrow")
             try put("dedup-lineage.parquet") { try TableFiles.write(l, to: $0) }
         }
-        if let model = state.artifacts["kmeans-model"] { try put("kmeans-model.json") { try writeBytes(Array(model.utf8), to: $0) } }
+        if let model = state.artifacts["cluster-model"] { try put("cluster-model.json") { try writeBytes(Array(model.utf8), to: $0) } }
+        if let model = state.artifacts["churn-model"] { try put("churn-model.json") { try writeBytes(Array(model.utf8), to: $0) } }
         if let clusters = state.artifacts["clusters"] { try put("segment-profiles.json") { try writeBytes(Array(clusters.utf8), to: $0) } }
         let html = PipelineReport.html(spec, table: table, steps: steps, artifacts: state.artifacts, ruleSegments: ruleColumns)
         try put("report.html") { try writeBytes(Array(html.utf8), to: $0) }

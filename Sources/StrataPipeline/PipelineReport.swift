@@ -21,6 +21,14 @@ enum PipelineReport {
         body += grid(["step", "rows after", "what happened", "seconds"], steps.map {
             [$0.step, String($0.rows), $0.note + ($0.resumed ? " (resumed)" : ""), String(format: "%.2f", $0.seconds)]
         })
+        if let c = artifacts["clean"], let data = c.data(using: .utf8),
+           let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let columns = json["columns"] as? [[String: Any]] {
+            body += "<h2>Cleaning</h2>\n"
+            body += grid(["column", "step", "standardized", "invalid", "ambiguous", "imputed", "dropped", "value", "examples"], columns.map { c in
+                ["\(c["column"] ?? "")", "\(c["step"] ?? "")", "\(c["changed"] ?? 0)", "\(c["invalid"] ?? 0)", "\(c["ambiguous"] ?? 0)",
+                 "\(c["imputed"] ?? 0)", "\(c["dropped"] ?? 0)", "\(c["value"] ?? "")", ((c["examples"] as? [String]) ?? []).joined(separator: "; ")]
+            })
+        }
         if let v = artifacts["validate"], let data = v.data(using: .utf8),
            let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let rules = json["rules"] as? [[String: Any]] {
             body += "<h2>Quarantine</h2>\n<p>\(json["quarantinedRows"] ?? 0) rows quarantined (quarantine.csv).</p>\n"
@@ -42,7 +50,7 @@ enum PipelineReport {
         if let clusters = artifacts["clusters"], let data = clusters.data(using: .utf8),
            let rows = try? JSONSerialization.jsonObject(with: data) as? [[String: Double]], let first = rows.first {
             let columns = spec.clustering?.columns ?? first.keys.sorted()
-            body += "<h2>Cluster profiles (original units)</h2>\n"
+            body += "<h2>Cluster profiles (\(spec.clustering?.method == "ward" ? "Ward" : "K-Means"), original units)</h2>\n"
             body += grid(["cluster", "size"] + columns, rows.map { r in
                 [String(Int(r["cluster"] ?? 0)), String(Int(r["size"] ?? 0))] + columns.map { String(format: "%.2f", r[$0] ?? 0) }
             })

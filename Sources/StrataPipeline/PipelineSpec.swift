@@ -23,12 +23,14 @@ import Yams
 /// rfm: {date: order_time, amount: amount, bad_amounts: drop}
 /// consent: email_opt_in                        # a profile column
 /// segments: Data/segments.yaml                 # rule segments
-/// clustering: {k: 6, columns: [recency_days, frequency, monetary], standardize: zscore, seed: 42}
+/// clustering: {method: kmeans, k: 6, columns: [recency_days, frequency, monetary], standardize: zscore, seed: 42}
 /// churn: {label: churned, features: [recency_days, frequency, monetary], threshold: 0.5}
 /// ```
 /// Relative paths are resolved against the directory the command runs in.
 public struct PipelineSpec: Sendable {
     public struct Clustering: Sendable {
+        /// kmeans (default) or ward (exact up to 20,000 rows, two-stage above).
+        public var method = "kmeans"
         public var k: Int
         public var columns: [String]
         public var standardize = "zscore"
@@ -121,18 +123,21 @@ public struct PipelineSpec: Sendable {
             case "consent": spec.consent = try text(v, "consent")
             case "segments": spec.segments = try text(v, "segments")
             case "clustering":
-                var k: Int?, columns: [String] = [], standardize = "zscore", seed: UInt64 = 0
+                var k: Int?, columns: [String] = [], standardize = "zscore", seed: UInt64 = 0, method = "kmeans"
                 for (ck, cv) in try mapping(v, "clustering") {
                     switch ck.string ?? "" {
                     case "k": k = Int(try text(cv, "clustering.k"))
                     case "columns": columns = try list(cv, "clustering.columns")
                     case "standardize": standardize = try text(cv, "clustering.standardize")
                     case "seed": seed = UInt64(try text(cv, "clustering.seed")) ?? 0
-                    default: throw unknown(ck, "clustering", ["k", "columns", "standardize", "seed"])
+                    case "method":
+                        method = try text(cv, "clustering.method")
+                        guard ["kmeans", "ward"].contains(method) else { throw fail(cv, "clustering.method must be kmeans or ward") }
+                    default: throw unknown(ck, "clustering", ["method", "k", "columns", "standardize", "seed"])
                     }
                 }
                 guard let k, k >= 1, !columns.isEmpty else { throw fail(v, "clustering needs k ≥ 1 and columns") }
-                spec.clustering = Clustering(k: k, columns: columns, standardize: standardize, seed: seed)
+                spec.clustering = Clustering(method: method, k: k, columns: columns, standardize: standardize, seed: seed)
             case "churn":
                 var label: String?, features: [String] = [], threshold = 0.5, trees = 100
                 for (ck, cv) in try mapping(v, "churn") {

@@ -9,7 +9,7 @@ import StrataTestSupport
 @Suite(.serialized) struct SegmentPipelineCLITests {
     let dir = TestSupport.temporaryDirectory()
 
-    func spec(output: String, events: String) -> String {
+    func spec(output: String, events: String, clustering: String = "{k: 4, columns: [recency_days, frequency, monetary], seed: 1}") -> String {
         """
         output: \(output)
         key: customer_id
@@ -22,7 +22,7 @@ import StrataTestSupport
         rfm: {date: order_time, amount: amount, bad_amounts: drop}
         consent: email_opt_in
         segments: \(TestSupport.packageRoot)/Data/segments.yaml
-        clustering: {k: 4, columns: [recency_days, frequency, monetary], seed: 1}
+        clustering: \(clustering)
         churn: {label: churned, features: [recency_days, frequency, monetary, sessions_30d], trees: 15}
 
         """
@@ -69,6 +69,21 @@ import StrataTestSupport
         #expect(broken.status != 0 && broken.stderr.contains("missing.parquet"), "\(broken.stderr)")
         let untouched = TestSupport.read(dir + "/full/assignments.parquet") == before
         #expect(untouched, "a failed run changed the previous outputs")
+    }
+
+    @Test func wardClusteringAndFeatureColumns() throws {
+        defer { TestSupport.removeTree(dir) }
+        try prepare()
+        TestSupport.write(spec(output: dir + "/ward", events: dir + "/e.parquet",
+                               clustering: "{method: ward, k: 3, columns: [recency_days, frequency, monetary]}"), to: dir + "/ward.yaml")
+        let r = try Strata.run(["segment", "--spec", dir + "/ward.yaml"])
+        #expect(r.status == 0 && r.stderr.contains("Ward, k = 3"), "\(r.stderr)")
+        let profiles = try ParquetReader.read(path: dir + "/ward/profiles.parquet")
+        let cluster = try profiles.column("cluster")
+        #expect(Set((0..<cluster.count).compactMap { cluster.doubleValue(at: $0) }) == [1, 2, 3])
+        #expect(profiles.schema.names.contains("cart_adds_7d") && profiles.schema.names.contains("rfm_monetary_value"))
+        #expect(TestSupport.exists(dir + "/ward/cluster-model.json") && TestSupport.exists(dir + "/ward/churn-model.json"))
+        #expect(TestSupport.readText(dir + "/ward/report.html")?.contains("Cleaning") == true)
     }
 
     @Test func specErrorsNameTheLine() throws {
