@@ -119,64 +119,82 @@ public enum Segmenter {
     }
 
     /// The aggregate columns, one value per profile row.
+    ///
+    /// One pass over the events per aggregate, reading the columns in place: times as stored
+    /// (timestamps in µs), the event type as its dictionary index, values through their own buffer
+    /// and validity — no per-event arrays are allocated.
     static func aggregate(_ spec: SegmentSpec, _ e: SegmentSpec.Events, events: Table, profileKey: Column,
                           asOf: Int) throws -> [(String, Column)] {
         let customer = try events.column(e.customer), time = try events.column(e.time)
-        guard time.type == .date || time.type == .timestamp else {
-            throw StrataError(.typeMismatch, "event time '\(e.time)' holds \(time.type) values, not dates or timestamps", column: e.time)
-        }
         let type = try e.type.map { try events.column($0) }
         let keys = try GroupKeys(customer, name: e.customer)
         let match = try KeyLookup(keys, column: customer).match(profileKey, name: spec.key)
         let n = events.rowCount, g = keys.count
-        // Event times in fractional days (timestamps keep their time of day).
-        let days: [Double] = (0..<n).map { i in
-            guard time.isValid(i) else { return .nan }
-            if case .timestamp(let a) = time.values { return Double(a[i]) / 86_400_000_000 }
-            return Double(time.day(at: i)!)
+        let perDay: Int64 = 86_400_000_000
+        // Event times in µs: timestamps as they are, dates at midnight.
+        let micros: PrimitiveArray<Int64>
+        switch time.values {
+        case .timestamp(let a): micros = a
+        case .date(let a): micros = PrimitiveArray(a.map { Int64($0) * perDay })
+        default:
+            throw StrataError(.typeMismatch, "event time '\(e.time)' holds \(time.type) values, not dates or timestamps", column: e.time)
         }
         var out: [(String, Column)] = []
-        // Rows per event type, computed once per type whatever the number of aggregates using it.
-        var typeMasks: [String: [Bool]] = [:]
         for agg in spec.aggregates {
-            var typeMatch: [Bool]?
+            // The event type as a dictionary index (-2: no such type in the data, nothing matches).
+            var wantedType: Int32?
             if let event = agg.event {
                 guard let type else { throw StrataError(.invalidConfiguration, "aggregate '\(agg.name)' filters on an event type: name the type column in events", file: spec.source, line: agg.line) }
-                guard case .string(let idx, let dict) = type.values else { throw StrataError(.typeMismatch, "event type column must hold text", column: e.type) }
-                if typeMasks[event] == nil {
-                    let wanted = dict.values.map { $0 == event }
-                    typeMasks[event] = idx.withUnsafeBufferPointer { idx in
-                        (0..<n).map { wanted[Int(idx[$0])] && (type.nullCount == 0 || type.isValid($0)) }
-                    }
-                }
-                typeMatch = typeMasks[event]
+                guard case .string(_, let dict) = type.values else { throw StrataError(.typeMismatch, "event type column must hold text", column: e.type) }
+                wantedType = dict.values.firstIndex(of: event).map(Int32.init) ?? -2
             }
-            let value = try agg.column.map { name -> Column in
+            var value: Column?
+            if let name = agg.column {
                 let c = try events.column(name)
                 guard c.type.isNumeric else { throw StrataError(.typeMismatch, "aggregate '\(agg.name)': column '\(name)' is not numeric", file: spec.source, line: agg.line) }
-                return c
+                value = c
             }
-            let upper = Double(asOf + 1), lower = agg.windowDays.map { Double(asOf + 1 - $0) } ?? -Double.infinity
+            let upper = Int64(asOf + 1) * perDay
+            let lower = agg.windowDays.map { Int64(asOf + 1 - $0) * perDay } ?? Int64.min
             var count = [Int](repeating: 0, count: g), sum = [Double](repeating: 0, count: g)
             var seen = [Int](repeating: 0, count: g)
             var best = [Double](repeating: .nan, count: g)
-            for i in 0..<n {
-                let c = keys.ids[i]
-                guard c >= 0, days[i] >= lower, days[i] < upper, typeMatch?[i] ?? true else { continue }
-                let cg = Int(c)
-                count[cg] += 1
-                switch agg.function {
-                case .count: break
-                case .first_time: if best[cg].isNaN || days[i] < best[cg] { best[cg] = days[i] }
-                case .last_time: if best[cg].isNaN || days[i] > best[cg] { best[cg] = days[i] }
-                case .sum, .mean, .min, .max:
-                    guard let x = value!.doubleValue(at: i), !x.isNaN else { continue }
-                    seen[cg] += 1
-                    sum[cg] += x
-                    if agg.function == .min && (best[cg].isNaN || x < best[cg]) { best[cg] = x }
-                    if agg.function == .max && (best[cg].isNaN || x > best[cg]) { best[cg] = x }
+            let function = agg.function
+            let typeIndices: PrimitiveArray<Int32>? = { if case .string(let idx, _)? = type?.values { return idx } else { return nil } }()
+            let doubles: PrimitiveArray<Double>? = { if case .float64(let a)? = value?.values { return a } else { return nil } }()
+            keys.ids.withUnsafeBufferPointer { ids in
+            micros.withUnsafeBufferPointer { t in
+            count.withUnsafeMutableBufferPointer { count in
+            sum.withUnsafeMutableBufferPointer { sum in
+            seen.withUnsafeMutableBufferPointer { seen in
+            best.withUnsafeMutableBufferPointer { best in
+                let typeBase = typeIndices?.withUnsafeBufferPointer { $0.baseAddress }
+                let doubleBase = doubles?.withUnsafeBufferPointer { $0.baseAddress }
+                for i in 0..<n {
+                    let c = ids[i], ti = t[i]
+                    guard c >= 0, ti >= lower, ti < upper else { continue }
+                    if let wantedType {
+                        guard let typeBase, typeBase[i] == wantedType, type!.nullCount == 0 || type!.isValid(i) else { continue }
+                    }
+                    if time.nullCount > 0 && !time.isValid(i) { continue }
+                    let cg = Int(c)
+                    count[cg] += 1
+                    switch function {
+                    case .count: break
+                    case .first_time: if best[cg].isNaN || Double(ti) < best[cg] { best[cg] = Double(ti) }
+                    case .last_time: if best[cg].isNaN || Double(ti) > best[cg] { best[cg] = Double(ti) }
+                    case .sum, .mean, .min, .max:
+                        let v = value!
+                        guard v.nullCount == 0 || v.isValid(i) else { continue }
+                        let x = doubleBase.map { $0[i] } ?? (v.doubleValue(at: i) ?? .nan)
+                        guard !x.isNaN else { continue }
+                        seen[cg] += 1
+                        sum[cg] += x
+                        if function == .min && (best[cg].isNaN || x < best[cg]) { best[cg] = x }
+                        if function == .max && (best[cg].isNaN || x > best[cg]) { best[cg] = x }
+                    }
                 }
-            }
+            } } } } } }
             let column: Column
             switch agg.function {
             case .count:
@@ -194,7 +212,7 @@ public enum Segmenter {
                 let b = ColumnBuilder(type: .timestamp)
                 for m in match {
                     guard m >= 0, !best[Int(m)].isNaN else { b.appendNull(); continue }
-                    b.append(Int64((best[Int(m)] * 86_400_000_000).rounded()))
+                    b.append(Int64(best[Int(m)]))
                 }
                 column = b.finish()
             }
@@ -202,4 +220,10 @@ public enum Segmenter {
         }
         return out
     }
+}
+
+/// `body` with the array's elements, or nil when there is no array (no placeholder allocated).
+private func withOptionalBuffer<T, R>(_ array: [T]?, _ body: (UnsafePointer<T>?) -> R) -> R {
+    guard let array else { return body(nil) }
+    return array.withUnsafeBufferPointer { body($0.baseAddress) }
 }
