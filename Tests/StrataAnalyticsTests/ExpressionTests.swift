@@ -71,3 +71,26 @@ import StrataIO
         #expect(error("last_seen > 'soon'")?.message.contains("not a date") == true)
     }
 }
+
+/// Random token soup: every expression parses and evaluates or fails with a StrataError — never a crash.
+@Suite struct ExpressionRobustnessTests {
+    @Test func randomExpressionsNeverCrash() {
+        let pieces = ["spend", "visits", "name", "last_seen", "vip", "email", "nope", "1", "2.5", "0", "-", "+", "*", "/", "%",
+                      "(", ")", ",", "=", "!=", "<", "<=", ">", ">=", "and", "or", "not", "in", "between", "is", "null", "true",
+                      "false", "'x'", "'2024-05-01'", "date", "lower(", "trim(", "days_since(", "coalesce(", "matches(", "'[a-z'",
+                      "months_between(", "as_of()", "length(", "round(", "least(", "`odd name`", "'", "\"", "1e", ".5", "@"]
+        var rng = SplitMix64(seed: 17)
+        for _ in 0..<3_000 {
+            let count = 1 + Int(rng.next() % 9)
+            let text = (0..<count).map { _ in pieces[Int(rng.next() % UInt64(pieces.count))] }.joined(separator: " ")
+            do {
+                let e = try Expression(text)
+                _ = try? e.evaluate(on: ExpressionTests.table, asOf: ExpressionTests.asOf)
+                _ = try? e.filter(ExpressionTests.table, asOf: ExpressionTests.asOf)
+            } catch is StrataError {
+            } catch {
+                Issue.record("\(text): not a StrataError: \(error)")
+            }
+        }
+    }
+}
