@@ -28,7 +28,7 @@ public struct TransactionLog: Sendable {
     ///   line), `.typeMismatch`, `.missingValue` (a bad amount under `.error`, with its line).
     /// - Complexity: O(rows) expected.
     public init(_ table: Table, customer: String, date: String, amount: String?, policy: AmountPolicy = .error,
-                asOf: Int? = nil, parallelism: Parallelism = .allCores) throws {
+                asOf: Int? = nil) throws {
         let key = try table.column(customer), when = try table.column(date)
         try requireDates(when, name: date)
         let value = try amount.map { try table.column($0) }

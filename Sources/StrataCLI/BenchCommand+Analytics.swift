@@ -21,7 +21,7 @@ extension BenchCommand {
                 let read = monotonicSeconds()
                 var config = RFMConfiguration()
                 config.parallelism = global.parallelism
-                let log = try TransactionLog(table, customer: "customer_id", date: "order_time", amount: "amount", parallelism: global.parallelism)
+                let log = try TransactionLog(table, customer: "customer_id", date: "order_time", amount: "amount")
                 let (rfm, _) = try RFM.compute(log, configuration: config)
                 let (cohorts, _) = try Cohorts.compute(log, period: .month)
                 let end = monotonicSeconds()

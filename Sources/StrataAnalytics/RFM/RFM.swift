@@ -86,7 +86,7 @@ public enum RFM {
     public static func compute(_ transactions: Table, customer: String, date: String, amount: String,
                                configuration: RFMConfiguration = RFMConfiguration()) throws -> (table: Table, summary: RFMSummary) {
         let log = try TransactionLog(transactions, customer: customer, date: date, amount: amount,
-                                     policy: configuration.amountPolicy, asOf: configuration.asOf, parallelism: configuration.parallelism)
+                                     policy: configuration.amountPolicy, asOf: configuration.asOf)
         return try compute(log, configuration: configuration)
     }
 
@@ -104,7 +104,7 @@ public enum RFM {
         var total = [Double](repeating: 0, count: g), first = [Int32](repeating: 0, count: g), last = [Int32](repeating: 0, count: g)
         var frequency = [Double](repeating: 0, count: g), ltRecency = [Double](repeating: 0, count: g)
         var ltT = [Double](repeating: 0, count: g), ltMonetary = [Double](repeating: 0, count: g)
-        try withUnsafeOutputs(&recency, &purchases, &total, &first, &last, &frequency, &ltRecency, &ltT, &ltMonetary) { out in
+        withUnsafeOutputs(&recency, &purchases, &total, &first, &last, &frequency, &ltRecency, &ltT, &ltMonetary) { out in
             let groups = keys.count, tasks = configuration.parallelism.threads * 4
             configuration.parallelism.forEach(tasks) { task in
                 let lo = groups * task / tasks, hi = groups * (task + 1) / tasks
