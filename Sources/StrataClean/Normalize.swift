@@ -16,6 +16,9 @@ public enum Normalize: String, Sendable, CaseIterable {
     case digits
 
     public func apply(_ text: String, region: PhoneRegion = .us) -> String? {
+        // ASCII text (most identifiers, emails and phone numbers) takes a byte-level path with
+        // the same result; anything else goes through Foundation's Unicode-aware functions.
+        if self != .none, let fast = asciiFast(text, region: region) { return fast }
         switch self {
         case .none: return text
         case .lower: return text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
@@ -31,6 +34,34 @@ public enum Normalize: String, Sendable, CaseIterable {
         }
     }
 
+    /// The byte-level result for ASCII input (`.some(nil)`: invalid), or nil to take the general path.
+    private func asciiFast(_ text: String, region: PhoneRegion) -> String?? {
+        var bytes = Array(text.utf8)
+        guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (0x09...0x0d).contains(b) }
+        func lower(_ b: UInt8) -> UInt8 { (0x41...0x5a).contains(b) ? b | 0x20 : b }
+        func isAlnum(_ b: UInt8) -> Bool { (0x30...0x39).contains(b) || (0x61...0x7a).contains(b) || (0x41...0x5a).contains(b) }
+        switch self {
+        case .none: return nil
+        case .lower, .email:
+            while let f = bytes.first, isSpace(f) { bytes.removeFirst() }
+            while let l = bytes.last, isSpace(l) { bytes.removeLast() }
+            let folded = String(decoding: bytes.map(lower), as: UTF8.self)
+            return self == .lower ? .some(.some(folded)) : .some(Self.email(folded))
+        case .name:
+            let kept = bytes.filter(isAlnum).map(lower)
+            return .some(kept.isEmpty ? nil : String(decoding: kept, as: UTF8.self))
+        case .digits:
+            let d = bytes.filter { (0x30...0x39).contains($0) }
+            return .some(d.isEmpty ? nil : String(decoding: d, as: UTF8.self))
+        case .phone:
+            while let f = bytes.first, isSpace(f) { bytes.removeFirst() }
+            let international = bytes.first == UInt8(ascii: "+")
+            return .some(Self.phoneDigits(String(decoding: bytes.filter { (0x30...0x39).contains($0) }, as: UTF8.self),
+                                          international: international, region: region))
+        }
+    }
+
     static func email(_ text: String) -> String? {
         let t = text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
         let parts = t.split(separator: "@", omittingEmptySubsequences: false)
@@ -41,8 +72,13 @@ public enum Normalize: String, Sendable, CaseIterable {
 
     static func phone(_ text: String, region: PhoneRegion) -> String? {
         let t = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        var digits = t.filter { $0.isASCII && $0.isNumber }
-        if t.hasPrefix("+") {
+        return phoneDigits(t.filter { $0.isASCII && $0.isNumber }, international: t.hasPrefix("+"), region: region)
+    }
+
+    /// E.164 from the number's digits and whether it was written with a leading `+`.
+    static func phoneDigits(_ written: String, international: Bool, region: PhoneRegion) -> String? {
+        var digits = written
+        if international {
             // Already international.
         } else if digits.hasPrefix("00") {
             digits.removeFirst(2)

@@ -77,25 +77,32 @@ public enum Deduplicator {
         }
         let n = table.rowCount
         // Normalized field values, once per row.
+        // (in parallel over row ranges; normalization is most of the work for unique values)
         let values: [[String?]] = try configuration.fields.map { f in
             let c = try table.column(f.column)
-            return (0..<n).map { c.formatted(at: $0).flatMap { f.normalize.apply($0, region: configuration.phoneRegion) } }
+            return configuration.parallelism.map(ranges: n, minimumChunk: 4096) { range in
+                range.map { c.formatted(at: $0).flatMap { f.normalize.apply($0, region: configuration.phoneRegion) } }
+            }.flatMap { $0 }
         }
         // Candidate pairs from every blocking key, deduplicated.
         var candidates = Set<UInt64>()
         var skipped = 0
         for block in configuration.blocks {
             let parts = try block.parts.map { p -> (Column, DedupConfiguration.Block.Part) in (try table.column(p.column), p) }
-            var buckets: [String: [Int32]] = [:]
-            rows: for i in 0..<n {
-                var key = ""
-                for (c, p) in parts {
-                    guard let raw = c.formatted(at: i), var v = p.normalize.apply(raw, region: configuration.phoneRegion), !v.isEmpty else { continue rows }
-                    if let k = p.prefix { v = String(v.prefix(k)) }
-                    key += v + "\u{1f}"
+            // Keys in parallel over row ranges, bucketed in row order.
+            let keys: [String?] = configuration.parallelism.map(ranges: n, minimumChunk: 4096) { range in
+                range.map { i -> String? in
+                    var key = ""
+                    for (c, p) in parts {
+                        guard let raw = c.formatted(at: i), var v = p.normalize.apply(raw, region: configuration.phoneRegion), !v.isEmpty else { return nil }
+                        if let k = p.prefix { v = String(v.prefix(k)) }
+                        key += v + "\u{1f}"
+                    }
+                    return key
                 }
-                buckets[key, default: []].append(Int32(i))
-            }
+            }.flatMap { $0 }
+            var buckets: [String: [Int32]] = [:]
+            for (i, key) in keys.enumerated() { if let key { buckets[key, default: []].append(Int32(i)) } }
             for rows in buckets.values where rows.count > 1 {
                 guard rows.count <= configuration.maximumBlock else { skipped += 1; continue }
                 for a in 0..<rows.count { for b in (a + 1)..<rows.count { candidates.insert(UInt64(rows[a]) << 32 | UInt64(rows[b])) } }

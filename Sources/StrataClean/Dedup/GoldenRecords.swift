@@ -29,7 +29,7 @@ public enum GoldenRecords {
         for (name, column) in zip(table.schema.names, table.columns) {
             let rule = name == id ? .mostFrequent : (rules[name] ?? .mostFrequent)
             let chosen: [Int] = try members.map { rows in
-                if name == id { return rows[0] }
+                if name == id || rows.count == 1 { return rows[0] }  // most entities are one record
                 let present = rows.filter { column.isValid($0) }
                 guard !present.isEmpty else { return rows[0] }
                 switch rule {
@@ -51,9 +51,12 @@ public enum GoldenRecords {
                 }
             }
             let gathered = column.gathering(chosen)
-            let valid = zip(members, chosen).map { rows, r in rows.contains { column.isValid($0) } && column.isValid(r) }
             names.append(name)
-            columns.append(Column(gathered.values, validity: Validity.from(valid)))
+            if column.nullCount == 0 {
+                columns.append(gathered)
+            } else {
+                columns.append(Column(gathered.values, validity: Validity.from(chosen.map { column.isValid($0) })))
+            }
         }
         let golden = try Table(names: names, columns: columns)
 
