@@ -78,12 +78,13 @@ struct ReadOptions: ParsableArguments {
     func read(_ path: String, global: GlobalOptions) throws -> (Table, CSVReadSummary) {
         let format = try FileFormat.of(path: path, override: self.format)
         switch format {
-        case .parquet:
-            let table = try ParquetReader.read(path: path, options: ParquetReadOptions(parallelism: global.parallelism))
-            return (table, CSVReadSummary(rows: table.rowCount))
-        case .arrow, .arrows:
-            let table = try ArrowIPCReader.read(path: path)
-            return (table, CSVReadSummary(rows: table.rowCount))
+        case .parquet, .arrow, .arrows:
+            let table = format == .parquet
+                ? try ParquetReader.read(path: path, options: ParquetReadOptions(parallelism: global.parallelism))
+                : try ArrowIPCReader.read(path: path)
+            var summary = CSVReadSummary(rows: table.rowCount)
+            summary.bytes = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+            return (table, summary)
         case .csv, .tsv:
             break
         }
