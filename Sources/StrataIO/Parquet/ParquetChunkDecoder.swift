@@ -16,8 +16,8 @@ final class ParquetChunkDecoder {
     /// Per row, 1 when it holds a value; nil until the first null appears.
     private(set) var valid: [UInt8]?
     /// For string outputs: the chunk's distinct values, which the indices refer to.
+    private let interner = ByteInterner()
     private(set) var strings: [String] = []
-    private var stringLookup: [String: Int32] = [:]
 
     private let page = ScratchBuffer()
     private let values = ScratchBuffer()
@@ -36,6 +36,29 @@ final class ParquetChunkDecoder {
 
     /// Decodes the pages in `chunk` (the column chunk's bytes).
     func decode(_ chunk: ByteSpan) throws {
+        try decodePages(chunk)
+        if leaf.output == .string { finishStrings() }
+    }
+
+    /// Makes the chunk's dictionary text. When UTF-8 repair made two byte strings read the same,
+    /// they are merged and this chunk's indices rewritten, so the dictionary stays distinct.
+    private func finishStrings() {
+        let (values, repaired) = interner.strings()
+        guard repaired else { strings = values; return }
+        var byText: [String: Int32] = [:], distinct: [String] = []
+        let map = values.map { s -> Int32 in
+            if let j = byText[s] { return j }
+            let j = Int32(distinct.count)
+            distinct.append(s)
+            byText[s] = j
+            return j
+        }
+        let idx = destination.assumingMemoryBound(to: Int32.self)
+        for r in 0..<rows where (valid?[r] ?? 1) != 0 { idx[r] = map[Int(idx[r])] }
+        strings = distinct
+    }
+
+    private func decodePages(_ chunk: ByteSpan) throws {
         var position = 0
         var rowsDone = 0
         while rowsDone < rows {
@@ -339,20 +362,12 @@ final class ParquetChunkDecoder {
         default:
             let d = out.assumingMemoryBound(to: Int32.self)
             for i in 0..<v.count {
-                let s: String = v.withValue(i) { b in
+                d[i] = v.withValue(i) { b in
                     switch leaf.conversion {
-                    case .uuid: return uuidText(b)
-                    case .hex: return hexText(b)
-                    default: return String(decoding: b, as: UTF8.self)
+                    case .uuid: return Array(uuidText(b).utf8).withUnsafeBufferPointer { interner.intern($0) }
+                    case .hex: return Array(hexText(b).utf8).withUnsafeBufferPointer { interner.intern($0) }
+                    default: return interner.intern(b)
                     }
-                }
-                if let j = stringLookup[s] {
-                    d[i] = j
-                } else {
-                    let j = Int32(strings.count)
-                    strings.append(s)
-                    stringLookup[s] = j
-                    d[i] = j
                 }
             }
         }
