@@ -349,6 +349,10 @@ def parquet_fixture():
 
     nested = pa.table({"id": [1, 2], "tags": pa.array([["a"], ["b", "c"]], pa.list_(pa.string()))})
     pq.write_table(nested, out / "nested_list.parquet")
+    # Binary values that are not UTF-8: Strata reads them as text with U+FFFD, merging values
+    # that repair to the same text (the dictionary stays distinct).
+    pq.write_table(pa.table({"raw": pa.array([b"\xff", b"\xfe", b"ok", None, b"\xff"], pa.binary())}),
+                   out / "invalid_utf8.parquet", use_dictionary=False)
     feather.write_feather(nested, out / "nested_list.arrow")
     # Files holding the same values share one entry.
     tables = {}

@@ -94,3 +94,15 @@ import StrataTestSupport
         }
     }
 }
+
+@Suite struct ParquetTextRepairTests {
+    /// Bytes that are not UTF-8 read as text with U+FFFD; values that repair to the same text
+    /// share one dictionary entry.
+    @Test func invalidUTF8MergesIntoOneEntry() throws {
+        let t = try ParquetReader.read(path: ParquetFixtures.path("invalid_utf8.parquet"))
+        let c = try t.column("raw")
+        #expect((0..<5).map { c.stringValue(at: $0) } == ["\u{FFFD}", "\u{FFFD}", "ok", nil, "\u{FFFD}"])
+        guard case .string(_, let dict) = c.values else { Issue.record("not text"); return }
+        #expect(Set(dict.values).count == dict.values.count)
+    }
+}
