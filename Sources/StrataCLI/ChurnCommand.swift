@@ -74,13 +74,7 @@ struct ChurnCommand: ParsableCommand {
             config.trees = trees
             config.seed = seed
             config.parallelism = global.parallelism
-            let split = ClassificationMetrics.trainTestSplit(rows: n, testFraction: testSize, seed: seed)
-            func rows(_ idx: [Int]) -> [Double] { idx.flatMap { x[($0 * d)..<($0 * d + d)] } }
-            let model = try RandomForestClassifier.fit(rows(split.train), rows: split.train.count, features: d, y: split.train.map { y[$0] }, configuration: config)
-            let testScores = model.predictProbability(rows(split.test), rows: split.test.count, parallelism: global.parallelism)
-            let testLabels = split.test.map { y[$0] }
-            let auc = ClassificationMetrics.rocAUC(labels: testLabels, scores: testScores)
-            let pr = ClassificationMetrics.precisionRecall(labels: testLabels, scores: testScores, threshold: threshold)
+            let held = try HeldOutEvaluation(x, rows: n, features: d, y: y, testFraction: testSize, seed: seed, threshold: threshold, configuration: config)
             var atRisk = 0
             if let output {
                 let full = try RandomForestClassifier.fit(x, rows: n, features: d, y: y, configuration: config)
@@ -96,14 +90,14 @@ struct ChurnCommand: ParsableCommand {
                 let trainRows: Int, testRows: Int, rocAUC: Double, precision: Double, recall: Double, threshold: Double
                 let featureImportances: [String: Double], highChurnRisk: Int?
             }
-            let report = Report(trainRows: split.train.count, testRows: split.test.count, rocAUC: auc, precision: pr.precision, recall: pr.recall,
-                                threshold: threshold, featureImportances: Dictionary(uniqueKeysWithValues: zip(names, model.featureImportances)),
+            let report = Report(trainRows: held.trainRows, testRows: held.testRows, rocAUC: held.rocAUC, precision: held.precision, recall: held.recall,
+                                threshold: threshold, featureImportances: Dictionary(uniqueKeysWithValues: zip(names, held.model.featureImportances)),
                                 highChurnRisk: output == nil ? nil : atRisk)
             if global.json { print(try Terminal.json(report)); return }
             guard !global.quiet else { return }
             print(String(format: "random forest, %d trees: trained on %d rows, tested on %d — ROC-AUC %.4f, precision %.3f, recall %.3f at %.2f",
-                         trees, split.train.count, split.test.count, auc, pr.precision, pr.recall, threshold))
-            print(Terminal.table(["feature", "importance"], zip(names, model.featureImportances).sorted { $0.1 > $1.1 }.map { [$0.0, String(format: "%.4f", $0.1)] }, numericFrom: 1))
+                         trees, held.trainRows, held.testRows, held.rocAUC, held.precision, held.recall, threshold))
+            print(Terminal.table(["feature", "importance"], zip(names, held.model.featureImportances).sorted { $0.1 > $1.1 }.map { [$0.0, String(format: "%.4f", $0.1)] }, numericFrom: 1))
             if let output { Terminal.note("wrote \(n) scores to \(output); \(atRisk) customers at high churn risk", quiet: global.quiet) }
         }
     }

@@ -154,11 +154,10 @@ public enum Pipeline {
             return (joined, "RFM, lifecycle and BTYD features of \(summary.customers) customers from \(summary.transactions) transactions (as of \(summary.asOf))")
         case "consent":
             let column = spec.consent!
-            let c = try table.column(column)
-            guard c.type == .bool else { throw StrataError(.typeMismatch, "consent column '\(column)' must be true/false", file: spec.source, column: column) }
-            let keep = (0..<c.count).filter { c.isValid($0) && c.doubleValue(at: $0) != 0 }
-            let declined = (0..<c.count).filter { c.isValid($0) && c.doubleValue(at: $0) == 0 }.count
-            return (table.gathering(keep), "\(table.rowCount - keep.count) customers without consent excluded (\(declined) declined, \(table.rowCount - keep.count - declined) unknown)")
+            let filter: ConsentFilter
+            do { filter = try ConsentFilter(flags: try table.column(column), name: column) } catch let e as StrataError { throw e.inFile(spec.source) }
+            let keep = filter.allowed.indices.filter { filter.allowed[$0] }
+            return (table.gathering(keep), "\(filter.declined + filter.missing) customers without consent excluded (\(filter.declined) declined, \(filter.missing) unknown)")
         case "segments":
             let path = spec.segments!
             guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw StrataError(.io, "cannot open for reading", file: path) }
@@ -246,11 +245,9 @@ public enum Pipeline {
             var config = RandomForestConfiguration()
             config.trees = c.trees
             config.parallelism = p
-            let split = ClassificationMetrics.trainTestSplit(rows: table.rowCount, testFraction: 0.25, seed: 0)
             let d = c.features.count
-            func rows(_ idx: [Int]) -> [Double] { idx.flatMap { x[($0 * d)..<($0 * d + d)] } }
-            let held = try RandomForestClassifier.fit(rows(split.train), rows: split.train.count, features: d, y: split.train.map { y[$0] }, configuration: config)
-            let auc = ClassificationMetrics.rocAUC(labels: split.test.map { y[$0] }, scores: held.predictProbability(rows(split.test), rows: split.test.count, parallelism: p))
+            let auc = try HeldOutEvaluation(x, rows: table.rowCount, features: d, y: y, testFraction: 0.25, seed: 0,
+                                            threshold: c.threshold, configuration: config).rocAUC
             let model = try RandomForestClassifier.fit(x, rows: table.rowCount, features: d, y: y, configuration: config)
             let probability = model.predictProbability(x, rows: table.rowCount, parallelism: p)
             state.artifacts["churn"] = String(decoding: try JSONEncoder().encode(["auc": auc, "threshold": c.threshold]), as: UTF8.self)

@@ -37,6 +37,20 @@ import StrataTestSupport
         #expect(try ParquetReader.read(path: dir + "/s.parquet").rowCount == yes)
     }
 
+    @Test func churnScoresEveryCustomer() throws {
+        defer { TestSupport.removeTree(dir) }
+        let r = try Strata.run(["churn", TestSupport.packageRoot + "/Data/customers.csv", "--label", "churned", "--trees", "20",
+                                "--features", "recency_days,frequency,monetary,sessions_30d", "--id", "customer_id",
+                                "--output", dir + "/churn.csv", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        #expect((report["rocAUC"] as! Double) > 0.85 && report["testRows"] as? Int == 5000)
+        let scores = try CSVReader.read(path: dir + "/churn.csv").table
+        #expect(scores.rowCount == 20000 && scores.schema.names == ["customer_id", "churn_probability", "high_churn_risk"])
+        let missing = try Strata.run(["churn", TestSupport.packageRoot + "/Data/customers.csv", "--label", "churned", "--features", "income"])
+        #expect(missing.status == 65 && missing.stderr.contains("column 'income'"), "\(missing.stderr)")
+    }
+
     @Test func badInputNamesFileLineAndColumn() throws {
         defer { TestSupport.removeTree(dir) }
         TestSupport.write("customer,day,amount\n1,2024-01-01,5\n2,2024-13-45,7\n", to: dir + "/bad.csv")

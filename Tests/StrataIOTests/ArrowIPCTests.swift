@@ -41,23 +41,12 @@ import StrataTestSupport
     /// pyarrow reads what Strata writes (when the venv exists: `make venv`).
     @Test(arguments: [(ArrowWriteOptions.Format.file, ArrowWriteOptions.Compression.none), (.file, .zstd), (.stream, .lz4)])
     func pyarrowReadsWhatStrataWrites(_ format: ArrowWriteOptions.Format, _ compression: ArrowWriteOptions.Compression) throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let python = root.appendingPathComponent(".venv/bin/python").path
-        guard FileManager.default.isExecutableFile(atPath: python) else { return }
+        guard ReferenceReaders.available else { return }
         let table = try sampleTable(rows: 1_500)
         let path = makeTemporaryPath(suffix: format == .file ? ".arrow" : ".arrows")
         defer { unlink(path) }
         try ArrowIPCWriter.write(table, to: path, options: ArrowWriteOptions(format: format, compression: compression, batchRows: 600))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [root.appendingPathComponent("scripts/parquet_readback.py").path, path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0)
-        let json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        let json = try ReferenceReaders.readBack(path)
         let columns = json["pyarrow"] as! [String: [Any]]
         #expect(Set(columns.keys) == Set(table.schema.names))
         for (name, values) in columns {

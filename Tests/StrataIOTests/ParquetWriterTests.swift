@@ -77,23 +77,12 @@ func expectSameTable(_ a: Table, _ b: Table, _ context: String) {
     /// What Strata writes, pyarrow and DuckDB read back identically (runs when the venv with
     /// pyarrow exists: `make venv`).
     @Test func pyarrowAndDuckDBReadWhatStrataWrites() throws {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let python = root.appendingPathComponent(".venv/bin/python").path
-        guard FileManager.default.isExecutableFile(atPath: python) else { return }
+        guard ReferenceReaders.available else { return }
         let table = try sampleTable(rows: 2_000)
         let path = makeTemporaryPath(suffix: ".parquet")
         defer { unlink(path) }
         try ParquetWriter.write(table, to: path, options: ParquetWriteOptions(rowGroupRows: 700))
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [root.appendingPathComponent("scripts/parquet_readback.py").path, path]
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0)
-        let json = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        let json = try ReferenceReaders.readBack(path)
         for reader in ["pyarrow", "duckdb"] {
             guard let columns = json[reader] as? [String: [Any]] else { continue }
             #expect(Set(columns.keys) == Set(table.schema.names), "\(reader)")
@@ -103,5 +92,27 @@ func expectSameTable(_ a: Table, _ b: Table, _ context: String) {
                 expectColumn(column, equals: expected, "\(reader) \(name)")
             }
         }
+    }
+}
+
+/// pyarrow (and DuckDB for Parquet) reading a file Strata wrote, through scripts/parquet_readback.py
+/// in the venv `make venv` creates; tests skip when it is absent (CI has no venv).
+enum ReferenceReaders {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let python = root.appendingPathComponent(".venv/bin/python").path
+    static var available: Bool { FileManager.default.isExecutableFile(atPath: python) }
+
+    /// What each reader saw: `pyarrow` and `duckdb` (column → values), `pyarrow_types`.
+    static func readBack(_ path: String) throws -> [String: Any] {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [root.appendingPathComponent("scripts/parquet_readback.py").path, path]
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0)
+        return try JSONSerialization.jsonObject(with: data) as! [String: Any]
     }
 }

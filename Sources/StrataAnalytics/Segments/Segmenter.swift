@@ -63,28 +63,18 @@ public enum Segmenter {
         // Consent: who may be personalized.
         var allowed = [Bool](repeating: true, count: profiles.rowCount)
         if let consent = spec.consent {
-            let flags: [Bool?]
-            if consent.table != nil {
+            let filter: ConsentFilter
+            if let table = consent.table {
                 guard let consentTable else { throw StrataError(.invalidConfiguration, "the segment file names a consent table: give it (--consent)") }
-                let tk = try consentTable.column(consent.tableKey ?? spec.key), tc = try consentTable.column(consent.column)
-                guard tc.type == .bool else { throw StrataError(.typeMismatch, "consent column '\(consent.column)' must be true/false, not \(tc.type)", column: consent.column) }
-                let keys = try GroupKeys(tk, name: consent.tableKey ?? spec.key)
-                let rows = try KeyLookup(keys, column: tk).match(key, name: spec.key)
-                flags = rows.map { g in g < 0 ? nil : tc.isValid(keys.firstRows[Int(g)]) ? tc.doubleValue(at: keys.firstRows[Int(g)]) != 0 : nil }
-                summary.consentSource = "\(consent.table!):\(consent.column)"
+                filter = try ConsentFilter(keys: key, profiles: consentTable, key: consent.tableKey ?? spec.key, column: consent.column)
+                summary.consentSource = "\(table):\(consent.column)"
             } else {
-                let c = try profiles.column(consent.column)
-                guard c.type == .bool else { throw StrataError(.typeMismatch, "consent column '\(consent.column)' must be true/false, not \(c.type)", column: consent.column) }
-                flags = (0..<c.count).map { c.isValid($0) ? c.doubleValue(at: $0) != 0 : nil }
+                filter = try ConsentFilter(flags: try profiles.column(consent.column), name: consent.column)
                 summary.consentSource = consent.column
             }
-            for (i, f) in flags.enumerated() {
-                switch f {
-                case true?: break
-                case false?: allowed[i] = false; summary.excludedNoConsent += 1
-                case nil: allowed[i] = false; summary.excludedConsentMissing += 1
-                }
-            }
+            allowed = filter.allowed
+            summary.excludedNoConsent = filter.declined
+            summary.excludedConsentMissing = filter.missing
         }
 
         // Rules: checked first (names, types), then evaluated over the consenting rows only.

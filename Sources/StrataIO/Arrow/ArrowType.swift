@@ -155,21 +155,17 @@ enum ArrowColumnDecoder {
             }
             let dataCount = a.buffers.count > 2 ? (a.buffers[2]?.count ?? 0) : 0
             let data = dataCount > 0 ? a.buffers[2]!.baseAddress! : nil
-            var lookup: [String: Int32] = [:], values: [String] = []
+            let interner = ByteInterner()
             var indices = [Int32](repeating: 0, count: n)
             var nextNull = 0
             for i in 0..<n {
                 if nextNull < nullRows.count && nullRows[nextNull] == i { nextNull += 1; continue }
                 let start = offset(i), end = offset(i + 1)
                 guard start >= 0, start <= end, end <= dataCount else { throw Failure(reason: "string offsets out of range at row \(i)") }
-                let s = end == start ? "" : String(decoding: UnsafeRawBufferPointer(start: data! + start, count: end - start), as: UTF8.self)
-                if let j = lookup[s] { indices[i] = j } else {
-                    let j = Int32(values.count)
-                    values.append(s)
-                    lookup[s] = j
-                    indices[i] = j
-                }
+                indices[i] = interner.intern(UnsafeBufferPointer(start: data.map { $0.assumingMemoryBound(to: UInt8.self) + start }, count: end - start))
             }
+            // The builder merges values that UTF-8 repair made equal.
+            let values = interner.strings().values
             indices.withUnsafeBufferPointer { builder.appendStrings(indices: $0.baseAddress!, count: n, dictionary: values, nullRows: nullRows) }
         case .dictionary(_, let index, _):
             guard let dictionary else { throw Failure(reason: "dictionary-encoded field without its dictionary") }
@@ -195,20 +191,15 @@ enum ArrowColumnDecoder {
             indices.withUnsafeBufferPointer { builder.appendStrings(indices: $0.baseAddress!, count: n, dictionary: dictionary, nullRows: nullRows) }
         case .fixedSizeBinary(let w):
             let raw = try buffer(1, minimumBytes: n == 0 ? 0 : (o + n) * w)
-            var lookup: [String: Int32] = [:], values: [String] = []
+            let interner = ByteInterner()
             var indices = [Int32](repeating: 0, count: n)
-            let digits = Array("0123456789abcdef".utf8)
             var nextNull = 0
             for i in 0..<n {
                 if nextNull < nullRows.count && nullRows[nextNull] == i { nextNull += 1; continue }
-                var text = [UInt8]()
-                for k in 0..<w {
-                    let x = raw!.load(fromByteOffset: (o + i) * w + k, as: UInt8.self)
-                    text.append(digits[Int(x >> 4)]); text.append(digits[Int(x & 15)])
-                }
-                let s = String(decoding: text, as: UTF8.self)
-                if let j = lookup[s] { indices[i] = j } else { indices[i] = Int32(values.count); lookup[s] = indices[i]; values.append(s) }
+                let bytes = UnsafeBufferPointer(start: raw!.assumingMemoryBound(to: UInt8.self) + (o + i) * w, count: w)
+                indices[i] = Array(hexText(bytes).utf8).withUnsafeBufferPointer { interner.intern($0) }
             }
+            let values = interner.strings().values
             indices.withUnsafeBufferPointer { builder.appendStrings(indices: $0.baseAddress!, count: n, dictionary: values, nullRows: nullRows) }
         default:
             let w = type.byteWidth

@@ -406,7 +406,8 @@ private func bigEndianTwosComplement(_ b: UnsafeBufferPointer<UInt8>) -> Double 
 
 private let hexDigits = Array("0123456789abcdef".utf8)
 
-private func hexText(_ b: UnsafeBufferPointer<UInt8>) -> String {
+/// Lowercase hex of the bytes (FIXED_LEN_BYTE_ARRAY and fixed_size_binary as text).
+func hexText(_ b: UnsafeBufferPointer<UInt8>) -> String {
     var s = [UInt8]()
     s.reserveCapacity(b.count * 2)
     for x in b { s.append(hexDigits[Int(x >> 4)]); s.append(hexDigits[Int(x & 15)]) }

@@ -224,3 +224,31 @@ public enum ClassificationMetrics {
         return (Array(order[testCount...]).sorted(), Array(order[..<testCount]).sorted())
     }
 }
+
+/// A forest judged on held-out rows: what `strata churn` and the pipeline report.
+public struct HeldOutEvaluation: Sendable {
+    /// The forest trained on the training rows only.
+    public let model: RandomForestModel
+    public let trainRows: Int
+    public let testRows: Int
+    public let rocAUC: Double
+    public let precision: Double
+    public let recall: Double
+
+    /// Splits the rows (`ClassificationMetrics.trainTestSplit`), trains on one part and scores
+    /// the other.
+    /// - Parameters: x: rows × features, row-major; y: 0 or 1 per row.
+    public init(_ x: [Double], rows: Int, features: Int, y: [Int], testFraction: Double, seed: UInt64,
+                threshold: Double, configuration: RandomForestConfiguration) throws {
+        let split = ClassificationMetrics.trainTestSplit(rows: rows, testFraction: testFraction, seed: seed)
+        func take(_ idx: [Int]) -> [Double] { idx.flatMap { x[($0 * features)..<($0 * features + features)] } }
+        model = try RandomForestClassifier.fit(take(split.train), rows: split.train.count, features: features,
+                                               y: split.train.map { y[$0] }, configuration: configuration)
+        let scores = model.predictProbability(take(split.test), rows: split.test.count, parallelism: configuration.parallelism)
+        let labels = split.test.map { y[$0] }
+        rocAUC = ClassificationMetrics.rocAUC(labels: labels, scores: scores)
+        (precision, recall) = ClassificationMetrics.precisionRecall(labels: labels, scores: scores, threshold: threshold)
+        trainRows = split.train.count
+        testRows = split.test.count
+    }
+}
