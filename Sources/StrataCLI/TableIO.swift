@@ -103,6 +103,15 @@ struct BinaryWriteSettings {
     var compression: String?
     /// Rows per Parquet row group or Arrow record batch.
     var groupRows: Int?
+
+    /// `compression` as the format's codec (nil when not given).
+    func codec<C: RawRepresentable & CaseIterable>(_: C.Type, format: String) throws -> C? where C.RawValue == String {
+        guard let compression else { return nil }
+        guard let c = C(rawValue: compression) else {
+            throw StrataError(.invalidConfiguration, "--compression for \(format) must be one of \(C.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        return c
+    }
 }
 
 /// Writes a table by the output path's extension (or `format`), atomically.
@@ -112,23 +121,13 @@ func writeTable(_ table: Table, to path: String, format: FileFormat?, parallelis
     switch f {
     case .parquet:
         var o = ParquetWriteOptions(parallelism: parallelism)
-        if let c = settings.compression {
-            guard let codec = ParquetWriteOptions.Compression(rawValue: c) else {
-                throw StrataError(.invalidConfiguration, "--compression for Parquet must be one of \(ParquetWriteOptions.Compression.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            o.compression = codec
-        }
+        if let c = try settings.codec(ParquetWriteOptions.Compression.self, format: "Parquet") { o.compression = c }
         if let rows = settings.groupRows { o.rowGroupRows = rows }
         try ParquetWriter.write(table, to: path, options: o)
         return
     case .arrow, .arrows:
         var o = ArrowWriteOptions(format: f == .arrow ? .file : .stream)
-        if let c = settings.compression {
-            guard let codec = ArrowWriteOptions.Compression(rawValue: c) else {
-                throw StrataError(.invalidConfiguration, "--compression for Arrow must be one of \(ArrowWriteOptions.Compression.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            o.compression = codec
-        }
+        if let c = try settings.codec(ArrowWriteOptions.Compression.self, format: "Arrow") { o.compression = c }
         if let rows = settings.groupRows { o.batchRows = rows }
         try ArrowIPCWriter.write(table, to: path, options: o)
         return
