@@ -49,7 +49,7 @@ let package = Package(
         // MARK: - Algorithms
         .target(name: "StrataPrep", dependencies: ["StrataCore", "StrataKernels"]),
         .target(name: "StrataSynth", dependencies: ["StrataCore"]),
-        .target(name: "StrataCluster", dependencies: ["StrataCore", "StrataKernels", "StrataPrep"]),
+        .target(name: "StrataCluster", dependencies: ["StrataCore", "StrataKernels", "_CStrataKernels", "StrataPrep"]),
         .target(name: "StrataAnomaly", dependencies: ["StrataCore", "StrataKernels", "_CStrataKernels", "StrataPrep"]),
         .target(name: "StrataAnalytics", dependencies: ["StrataCore", .product(name: "Yams", package: "Yams")]),
         .target(name: "StrataPredict", dependencies: ["StrataCore"]),

@@ -65,6 +65,8 @@ struct BenchCommand: ParsableCommand {
         var assignment: String = "auto"
         @Flag(name: .long, help: "Only run k-means++ seeding and report its time.")
         var initOnly = false
+        @Flag(name: .long, help: "Print each iteration's time, inertia, shift and changed labels on stderr.")
+        var trace = false
         @OptionGroup var global: GlobalOptions
 
         func run() throws {
@@ -96,7 +98,17 @@ struct BenchCommand: ParsableCommand {
                     mb.parallelism = global.parallelism
                     model = try values.withUnsafeBufferPointer { try MiniBatchKMeans<Float>.fit($0, rows: n, columns: dims, configuration: mb) }
                 } else {
-                    model = try values.withUnsafeBufferPointer { try KMeans.fit($0, rows: n, columns: dims, configuration: config) }
+                    var last = start
+                    let trace = self.trace
+                    model = try values.withUnsafeBufferPointer {
+                        try KMeans.fit($0, rows: n, columns: dims, configuration: config) { _, s in
+                            guard trace else { return }
+                            let now = monotonicSeconds()
+                            Terminal.note(String(format: "iteration %3d  %7.1f ms  inertia %.8g  shift %.3g  changed %d",
+                                                 s.iteration, (now - last) * 1000, s.inertia, s.centerShift, s.labelsChanged), quiet: false)
+                            last = now
+                        }
+                    }
                 }
                 let seconds = monotonicSeconds() - start
                 if let labelsOut {

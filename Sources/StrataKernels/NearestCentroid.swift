@@ -9,6 +9,17 @@ public protocol KernelScalar: FeatureScalar {
                         _ k: Int, _ labels: UnsafeMutablePointer<Int32>, _ best: UnsafeMutablePointer<Self>,
                         _ second: UnsafeMutablePointer<Self>?)
     static func _squaredDistance(_ a: UnsafePointer<Self>, _ b: UnsafePointer<Self>, _ d: Int) -> Self
+    static func _scoreOne(_ x: UnsafePointer<Self>, _ d: Int, _ ct: UnsafePointer<Self>, _ norms: UnsafePointer<Self>, _ c: Int,
+                          _ x2: UnsafeMutablePointer<Double>) -> Self
+    /// Bounded K-Means' per-row kernels (`strata_bounded.h`).
+    static func _boundsTighten(_ b: UnsafePointer<strata_bounds>, _ x: UnsafePointer<Self>, _ ct: UnsafePointer<Self>,
+                               _ norms: UnsafePointer<Self>, _ rows: UnsafePointer<Int64>, _ count: Int,
+                               _ inertia: UnsafeMutablePointer<Double>, _ pending: UnsafeMutablePointer<Int64>) -> Int
+    static func _boundsRenew(_ b: UnsafePointer<strata_bounds>, _ rows: UnsafePointer<Int64>, _ count: Int,
+                             _ labels: UnsafeMutablePointer<Int32>?, _ best: UnsafePointer<Self>?, _ second: UnsafePointer<Self>?,
+                             _ scores: UnsafePointer<Self>?, _ inertia: UnsafeMutablePointer<Double>)
+    static func _rowNorms(_ x: UnsafePointer<Self>, _ begin: Int, _ end: Int, _ d: Int, _ rowSquares: UnsafeMutablePointer<Double>,
+                          _ rowNorms: UnsafeMutablePointer<Float>) -> Double
     static func _scores(_ x: UnsafePointer<Self>, _ n: Int, _ d: Int, _ ct: UnsafePointer<Self>, _ norms: UnsafePointer<Self>,
                         _ k: Int, _ out: UnsafeMutablePointer<Self>)
     /// C (m × n) = alpha · A (m × k) · Bᵀ (B: n × k) + beta · C, row-major, by OpenBLAS.
@@ -31,6 +42,22 @@ extension Float: KernelScalar {
         strata_assign_f32(x, n, d, ct, norms, k, labels, best, second)
     }
     public static func _squaredDistance(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ d: Int) -> Float { strata_sqdist_f32(a, b, d) }
+    public static func _scoreOne(_ x: UnsafePointer<Float>, _ d: Int, _ ct: UnsafePointer<Float>, _ norms: UnsafePointer<Float>, _ c: Int,
+                                 _ x2: UnsafeMutablePointer<Double>) -> Float { strata_score_one_f32(x, d, ct, norms, c, x2) }
+    public static func _boundsTighten(_ b: UnsafePointer<strata_bounds>, _ x: UnsafePointer<Float>, _ ct: UnsafePointer<Float>,
+                                      _ norms: UnsafePointer<Float>, _ rows: UnsafePointer<Int64>, _ count: Int,
+                                      _ inertia: UnsafeMutablePointer<Double>, _ pending: UnsafeMutablePointer<Int64>) -> Int {
+        strata_bounds_tighten_f32(b, x, ct, norms, rows, count, inertia, pending)
+    }
+    public static func _boundsRenew(_ b: UnsafePointer<strata_bounds>, _ rows: UnsafePointer<Int64>, _ count: Int,
+                                    _ labels: UnsafeMutablePointer<Int32>?, _ best: UnsafePointer<Float>?, _ second: UnsafePointer<Float>?,
+                                    _ scores: UnsafePointer<Float>?, _ inertia: UnsafeMutablePointer<Double>) {
+        strata_bounds_renew_f32(b, rows, count, labels, best, second, scores, inertia)
+    }
+    public static func _rowNorms(_ x: UnsafePointer<Float>, _ begin: Int, _ end: Int, _ d: Int, _ rowSquares: UnsafeMutablePointer<Double>,
+                                 _ rowNorms: UnsafeMutablePointer<Float>) -> Double {
+        strata_row_norms_f32(x, begin, end, d, rowSquares, rowNorms)
+    }
     public static func _scores(_ x: UnsafePointer<Float>, _ n: Int, _ d: Int, _ ct: UnsafePointer<Float>, _ norms: UnsafePointer<Float>,
                                _ k: Int, _ out: UnsafeMutablePointer<Float>) { strata_scores_f32(x, n, d, ct, norms, k, out) }
     public static func _gemmABt(m: Int, n: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, b: UnsafePointer<Float>, beta: Float,
@@ -59,6 +86,22 @@ extension Double: KernelScalar {
         strata_assign_f64(x, n, d, ct, norms, k, labels, best, second)
     }
     public static func _squaredDistance(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, _ d: Int) -> Double { strata_sqdist_f64(a, b, d) }
+    public static func _scoreOne(_ x: UnsafePointer<Double>, _ d: Int, _ ct: UnsafePointer<Double>, _ norms: UnsafePointer<Double>, _ c: Int,
+                                 _ x2: UnsafeMutablePointer<Double>) -> Double { strata_score_one_f64(x, d, ct, norms, c, x2) }
+    public static func _boundsTighten(_ b: UnsafePointer<strata_bounds>, _ x: UnsafePointer<Double>, _ ct: UnsafePointer<Double>,
+                                      _ norms: UnsafePointer<Double>, _ rows: UnsafePointer<Int64>, _ count: Int,
+                                      _ inertia: UnsafeMutablePointer<Double>, _ pending: UnsafeMutablePointer<Int64>) -> Int {
+        strata_bounds_tighten_f64(b, x, ct, norms, rows, count, inertia, pending)
+    }
+    public static func _boundsRenew(_ b: UnsafePointer<strata_bounds>, _ rows: UnsafePointer<Int64>, _ count: Int,
+                                    _ labels: UnsafeMutablePointer<Int32>?, _ best: UnsafePointer<Double>?, _ second: UnsafePointer<Double>?,
+                                    _ scores: UnsafePointer<Double>?, _ inertia: UnsafeMutablePointer<Double>) {
+        strata_bounds_renew_f64(b, rows, count, labels, best, second, scores, inertia)
+    }
+    public static func _rowNorms(_ x: UnsafePointer<Double>, _ begin: Int, _ end: Int, _ d: Int, _ rowSquares: UnsafeMutablePointer<Double>,
+                                 _ rowNorms: UnsafeMutablePointer<Float>) -> Double {
+        strata_row_norms_f64(x, begin, end, d, rowSquares, rowNorms)
+    }
     public static func _scores(_ x: UnsafePointer<Double>, _ n: Int, _ d: Int, _ ct: UnsafePointer<Double>, _ norms: UnsafePointer<Double>,
                                _ k: Int, _ out: UnsafeMutablePointer<Double>) { strata_scores_f64(x, n, d, ct, norms, k, out) }
     public static func _gemmABt(m: Int, n: Int, k: Int, alpha: Double, a: UnsafePointer<Double>, b: UnsafePointer<Double>, beta: Double,
@@ -133,6 +176,18 @@ public struct NearestCentroid<S: KernelScalar>: @unchecked Sendable {
     public func scores(_ x: UnsafePointer<S>, rows n: Int, out: UnsafeMutablePointer<S>) {
         S._scores(x, n, d, transposed.base, norms.base, k, out)
     }
+
+    /// The score ‖c‖² − 2x·c of centroid `c` for one row, bit for bit as `assign` and `scores`
+    /// compute it, and ‖x‖² in double.
+    @inline(__always)
+    public func score(_ x: UnsafePointer<S>, centroid c: Int) -> (score: S, squaredNorm: Double) {
+        var x2 = 0.0
+        let s = S._scoreOne(x, d, transposed.base, norms.base, c, &x2)
+        return (s, x2)
+    }
+
+    /// The kernel layout: transposed centroid blocks and their squared norms (`strata_distance.h`).
+    public var layout: (transposed: UnsafePointer<S>, squaredNorms: UnsafePointer<S>) { (UnsafePointer(transposed.base), UnsafePointer(norms.base)) }
 
     /// ‖c_j‖² of centroid j.
     public func squaredNorm(_ j: Int) -> S { norms.base[j] }

@@ -261,3 +261,27 @@ STRATA_AVX2 void strata_scores_f32(const float *x, size_t n, size_t d, const flo
 STRATA_AVX2 void strata_scores_f64(const double *x, size_t n, size_t d, const double *ct, const double *cnorm, size_t k, double *out) {
     SCORES_BODY(double, __m256d, 4, pd, _mm256_broadcast_sd)
 }
+
+// ---- one row against one center (bounded K-Means' tightening) --------------------------------
+//
+// The score of center c exactly as the assignment kernels compute it (its lane of the block's
+// FMA chain, dimensions in order, then fma(−2, dot, ‖c‖²)), plus ‖x‖² in double.
+
+#define SCORE_ONE_BODY(T, W, FMA)                                                               \
+    const T *col = ct + (c / W) * d * W + c % W;                                                \
+    T dot = 0;                                                                                  \
+    double norm = 0;                                                                            \
+    for (size_t j = 0; j < d; j++) {                                                            \
+        dot = FMA(x[j], col[j * W], dot);                                                       \
+        norm += (double)x[j] * (double)x[j];                                                    \
+    }                                                                                           \
+    *x2 = norm;                                                                                 \
+    return FMA((T)-2.0, dot, cnorm[c]);
+
+STRATA_AVX2 float strata_score_one_f32(const float *x, size_t d, const float *ct, const float *cnorm, size_t c, double *x2) {
+    SCORE_ONE_BODY(float, 8, fmaf)
+}
+
+STRATA_AVX2 double strata_score_one_f64(const double *x, size_t d, const double *ct, const double *cnorm, size_t c, double *x2) {
+    SCORE_ONE_BODY(double, 4, fma)
+}

@@ -59,6 +59,14 @@ struct KMeansFixture: Decodable {
         for i in 0..<n {
             let row = scores[(i * k)..<((i + 1) * k)]
             #expect(row.min() == b1[i] && row.firstIndex(of: row.min()!)! - i * k == Int(l1[i]), "scores row \(i), n \(n) d \(d) k \(k) \(S.self)")
+            // One center at a time (bounded K-Means' tightening): the same bits.
+            x.withUnsafeBufferPointer { xp in
+                for c in 0..<k {
+                    let one = nearest.score(xp.baseAddress! + i * d, centroid: c)
+                    #expect(one.score == scores[i * k + c], "score of center \(c), row \(i), d \(d) k \(k) \(S.self)")
+                    #expect(one.squaredNorm == (0..<d).reduce(0.0) { $0 + Double(x[i * d + $1]) * Double(x[i * d + $1]) })
+                }
+            }
         }
     }
 }

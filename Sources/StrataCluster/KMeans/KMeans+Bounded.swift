@@ -1,76 +1,251 @@
+import _CStrataKernels
 import StrataCore
 import StrataKernels
 
-/// The rows of one block of a bounded E-step: given the block's rows, its labels and upper bounds
-/// (indexed by row), settle every row's center and return how many rows were rescored.
-typealias BoundedBlockStep = (_ rows: Range<Int>, _ labels: UnsafeMutablePointer<Int32>, _ upper: UnsafeMutablePointer<Double>) -> Int
+/// The exact bounded E-steps of Hamerly ("Making k-means even faster", SDM 2010: one lower bound
+/// per row) and Yinyang (Ding et al., ICML 2015: one lower bound per group of centers), on one
+/// engine; `groups == 1` is Hamerly.
+///
+/// Each row keeps an upper bound `u` on its distance to its center, a lower bound `l` on its
+/// distance to every other center and, with groups, one lower bound per group. Bounds are stored
+/// as of the iteration the row was last examined (`stamp`) and moved lazily: the centers' drifts
+/// are accumulated per iteration (per center, per group and the largest), so now
+/// u = u + Δ(its center since stamp) and l = l − Δ(largest since stamp), a group bound less its
+/// group's Δ. A row whose bounds still prove its center costs 20 bytes of reads and no write;
+/// once the centers settle that is nearly every row, and with the M-step kept up to date from
+/// the label changes (`CentroidSums`) an iteration no longer reads the data at all.
+///
+/// Exactness. Lloyd's label is the first minimum of the kernel's computed scores
+/// s_c = ‖c‖² − 2x·c, not of true distances, so a bound must prove s_c > s_a, not D_c > D_a.
+/// Computed scores are within A = ε(‖x‖ + max‖c‖)² of the true ones (ε = (d + 4)·ulp), so a
+/// center is ruled out when l² − u² > 2A, or by half the separation h of its center from the
+/// nearest other, when 4h(h − u) > 2A. Bounds are kept on true distances: upper from the score
+/// plus A, lower from the scores less A, rounded outward into Float; drifts are rounded up to a
+/// power-of-two quantum so their running sums, and the differences taken from them, are exact.
+/// A row not proven is tightened with its own center's score (bit for bit the kernel's) and, if
+/// still not proven, rescored against all k centers by the kernel itself. Labels therefore equal
+/// Lloyd's bit for bit.
+struct BoundedEngine<S: KernelScalar> {
+    let n: Int
+    let k: Int
+    let d: Int
+    /// Groups of centers (1: Hamerly).
+    let groups: Int
+    /// The group of each center.
+    let groupOf: [Int32]
+    let epsilon: Double
+    /// Drifts are rounded up to multiples of this power of two (exact running sums); set by the first step.
+    private var quantum = 1.0
+    private var upper: [Float]
+    private var lower: [Float]
+    /// n × groups, only when groups > 1.
+    private var groupLower: [Float]
+    private var stamp: [Int32]
+    /// ‖x_i‖ rounded up, and ‖x_i‖² (filled by the first step).
+    private var rowNorm: [Float]
+    private var rowSquare: [Double]
+    /// Running sums of the drifts, one row per iteration: per center (k), per group, the largest.
+    private var cumulativeCenter: [Double]
+    private var cumulativeGroup: [Double]
+    private var cumulativeLargest: [Double]
+    private var iteration = 0
+    private var initialized = false
 
-extension Lloyd {
-    /// The E-step the bounded algorithms (Hamerly, Elkan, Yinyang) share, fused with the centroid
-    /// sums: rows in the fixed chunks of `assignAndSum`, each chunk in blocks of `block` rows;
-    /// `makeStep` gives each task its block step (with its own scratch; `cleanup` frees it), which
-    /// settles the rows' centers and bounds; the block's rows are then added to the chunk's
-    /// partial sums and Σ w·u² is accumulated. Partials reduce in chunk order, so the result does
-    /// not depend on the thread count.
-    /// - Returns: Σ w·u² (an upper bound of the inertia, exact for rescored rows), labels changed
-    ///   since `labelsOld`, the reduced sums and weights, and the rows rescored.
-    @inline(__always)
-    static func boundedAssignAndSum(_ x: UnsafePointer<S>, n: Int, d: Int, k: Int, weights: [Double]?, labels: inout [Int32],
-                                    labelsOld: [Int32], upper: inout [Double], block: Int, parallelism: Parallelism,
-                                    makeStep: () -> (step: BoundedBlockStep, cleanup: () -> Void))
-        -> (inertia: Double, changed: Int, sums: [Double], weights: [Double], computed: Int) {
-        let partials = ChunkPartials(rows: n, k: k, d: d, rowsPerChunk: sumChunkRows(n))
-        defer { partials.deallocate() }
-        let rowsPerChunk = partials.rowsPerChunk, chunks = partials.chunks
-        let stats = labels.withUnsafeMutableBufferPointer { lab in
+    /// - Parameter initialCenters: groups are formed from these (k-means of the centers, 5 Lloyd iterations).
+    init(n: Int, d: Int, k: Int, groups: Int, initialCenters: [S]) {
+        self.n = n
+        self.k = k
+        self.d = d
+        let t = max(1, min(groups, k / 2))
+        self.groups = t
+        epsilon = Double(d + 4) * Double(S.ulpOfOne)
+        if t == 1 {
+            groupOf = [Int32](repeating: 0, count: k)
+        } else {
+            var config = KMeansConfiguration(k: t)
+            config.maxIterations = 5
+            config.algorithm = .lloyd
+            config.parallelism = .serial
+            let grouping = try? initialCenters.withUnsafeBufferPointer { try KMeans.fit($0, rows: k, columns: d, configuration: config) }
+            groupOf = grouping?.labels ?? (0..<k).map { Int32($0 * t / k) }
+        }
+        upper = [Float](repeating: .infinity, count: n)
+        lower = [Float](repeating: 0, count: n)
+        groupLower = t > 1 ? [Float](repeating: 0, count: n * t) : []
+        stamp = [Int32](repeating: 0, count: n)
+        rowNorm = [Float](repeating: 0, count: n)
+        rowSquare = [Double](repeating: 0, count: n)
+        cumulativeCenter = [Double](repeating: 0, count: k)
+        cumulativeGroup = [Double](repeating: 0, count: t)
+        cumulativeLargest = [0]
+    }
+
+    /// Half the distance from each center to its nearest other center, rounded down.
+    static func halfSeparation(_ centers: [S], k: Int, d: Int, epsilon: Double) -> [Double] {
+        var half = [Double](repeating: .infinity, count: k)
+        for a in 0..<k {
+            for b in (a + 1)..<max(a + 1, k) {
+                var s = 0.0
+                for j in 0..<d { let t = Double(centers[a * d + j]) - Double(centers[b * d + j]); s += t * t }
+                let dist = s.squareRoot() * 0.5 * (1 - epsilon)
+                half[a] = min(half[a], dist)
+                half[b] = min(half[b], dist)
+            }
+        }
+        return half
+    }
+
+    /// Records how far the centers moved from `old` to `new` (bounds move lazily).
+    mutating func centersMoved(old: [S], new: [S]) {
+        var groupDrift = [Double](repeating: 0, count: groups)
+        var largest = 0.0
+        let base = iteration * k
+        for c in 0..<k {
+            var s = 0.0
+            for j in 0..<d { let t = Double(new[c * d + j]) - Double(old[c * d + j]); s += t * t }
+            let delta = (s.squareRoot() * (1 + epsilon) / quantum).rounded(.up) * quantum
+            cumulativeCenter.append(cumulativeCenter[base + c] + delta)
+            groupDrift[Int(groupOf[c])] = max(groupDrift[Int(groupOf[c])], delta)
+            largest = max(largest, delta)
+        }
+        for g in 0..<groups { cumulativeGroup.append(cumulativeGroup[iteration * groups + g] + groupDrift[g]) }
+        cumulativeLargest.append(cumulativeLargest[iteration] + largest)
+        iteration += 1
+    }
+
+    /// One E-step against `centers` (whose kernel layout is `nearest`): every row's label made
+    /// Lloyd's, the changes reported per fixed chunk in row order.
+    mutating func step(_ x: UnsafePointer<S>, centers: [S], nearest: NearestCentroid<S>, weights: [Double]?,
+                       labels: inout [Int32], recordChanges: Bool, parallelism: Parallelism) -> EStepResult {
+        let (n, k, d, t) = (self.n, self.k, self.d, groups)
+        let half = Self.halfSeparation(centers, k: k, d: d, epsilon: epsilon)
+        let maxNorm = nearest.maxSquaredNorm
+        let first = !initialized
+        let chunkRows = 4096, chunks = (n + chunkRows - 1) / chunkRows
+        let block = 256, batch = t == 1 ? block : max(8, min(block, 16_384 / k))
+        var bounds = strata_bounds()
+        bounds.k = k; bounds.d = d; bounds.groups = t; bounds.now = iteration
+        bounds.max_norm = maxNorm; bounds.root_max_norm = maxNorm.squareRoot().nextUp; bounds.eps = epsilon
+        let (ct, cnorm) = nearest.layout
+        let perChunk = labels.withUnsafeMutableBufferPointer { lab in
             upper.withUnsafeMutableBufferPointer { up in
-                labelsOld.withUnsafeBufferPointer { old in
-                    // SAFETY: chunk ch writes rows [start, end) of labels and bounds and its own partial slots only.
-                    let shared = UncheckedSendable((lab.baseAddress!, up.baseAddress!, old.baseAddress!, partials))
-                    return parallelism.map(ranges: chunks, minimumChunk: 1) { r in
-                        let (step, cleanup) = makeStep()
-                        defer { cleanup() }
-                        return r.map { ch -> (Double, Int, Int) in
-                            let (lab, up, old, partials) = shared.value
-                            let start = ch * rowsPerChunk, end = min(n, start + rowsPerChunk)
-                            let (sums, cw) = partials.start(ch)
-                            var inertia = 0.0, changed = 0, computed = 0
-                            var s = start
-                            while s < end {
-                                let e = min(end, s + block)
-                                computed += step(s..<e, lab, up)
-                                addRows(x, s..<e, d: d, labels: lab, labelsOld: old, weights: weights, sums: sums, clusterWeights: cw,
-                                        changed: &changed)
-                                for i in s..<e { inertia += (weights?[i] ?? 1) * up[i] * up[i] }
-                                s = e
+                lower.withUnsafeMutableBufferPointer { lo in
+                    groupLower.withUnsafeMutableBufferPointer { gl in
+                        stamp.withUnsafeMutableBufferPointer { st in
+                            rowNorm.withUnsafeMutableBufferPointer { rn in
+                                rowSquare.withUnsafeMutableBufferPointer { rs in
+                                    half.withUnsafeBufferPointer { hb in
+                                        cumulativeCenter.withUnsafeBufferPointer { cc in
+                                            cumulativeGroup.withUnsafeBufferPointer { cg in
+                                                cumulativeLargest.withUnsafeBufferPointer { cl in
+                                                    groupOf.withUnsafeBufferPointer { go in
+                                                        weights.withUnsafeOptionalBufferPointer { wb in
+                                                            bounds.half = hb.baseAddress; bounds.cum_center = cc.baseAddress
+                                                            bounds.cum_group = cg.baseAddress; bounds.cum_largest = cl.baseAddress
+                                                            bounds.group_of = go.baseAddress; bounds.weights = wb?.baseAddress
+                                                            bounds.labels = UnsafePointer(lab.baseAddress); bounds.upper = up.baseAddress
+                                                            bounds.lower = lo.baseAddress; bounds.group_lower = gl.baseAddress
+                                                            bounds.stamp = st.baseAddress; bounds.row_norm = rn.baseAddress
+                                                            bounds.row_sq = rs.baseAddress
+                                                            // SAFETY: chunk ch reads and writes only its own rows of the per-row arrays
+                                                            // (the C kernels index them by row); the tables are read-only here.
+                                                            let shared = UncheckedSendable((bounds, lab.baseAddress!))
+                                                            return parallelism.map(ranges: chunks, minimumChunk: 1, oversplit: 4) { r in
+                                                                var (bounds, lab) = shared.value
+                                                                let scratch = UnsafeMutablePointer<S>.allocate(capacity: batch * d)
+                                                                let scores = UnsafeMutablePointer<S>.allocate(capacity: t > 1 ? batch * k : 1)
+                                                                let best = UnsafeMutablePointer<S>.allocate(capacity: batch)
+                                                                let second = UnsafeMutablePointer<S>.allocate(capacity: batch)
+                                                                let newLabels = UnsafeMutablePointer<Int32>.allocate(capacity: batch)
+                                                                let candidates = UnsafeMutablePointer<Int64>.allocate(capacity: block)
+                                                                let pending = UnsafeMutablePointer<Int64>.allocate(capacity: block)
+                                                                defer {
+                                                                    scratch.deallocate(); scores.deallocate(); best.deallocate(); second.deallocate()
+                                                                    newLabels.deallocate(); candidates.deallocate(); pending.deallocate()
+                                                                }
+                                                                return r.map { ch -> (Double, [LabelChange], Int, Int, Double) in
+                                                                    var inertia = 0.0, rescored = 0, changed = 0, largest = 0.0
+                                                                    var changes: [LabelChange] = []
+                                                                    let start = ch * chunkRows, end = min(n, start + chunkRows)
+                                                                    var s = start
+                                                                    while s < end {
+                                                                        let e = min(end, s + block)
+                                                                        var count: Int
+                                                                        if first {
+                                                                            largest = max(largest, S._rowNorms(x, s, e, d, rs.baseAddress!, rn.baseAddress!))
+                                                                            for i in s..<e { pending[i - s] = Int64(i) }
+                                                                            count = e - s
+                                                                        } else {
+                                                                            let m = strata_bounds_scan(&bounds, s, e, &inertia, candidates)
+                                                                            count = m == 0 ? 0 : S._boundsTighten(&bounds, x, ct, cnorm, candidates, m, &inertia, pending)
+                                                                        }
+                                                                        // Rescore the rest against all k centers, `batch` rows at a time.
+                                                                        var q0 = 0
+                                                                        while q0 < count {
+                                                                            let p = min(batch, count - q0)
+                                                                            let rows = pending + q0
+                                                                            let contiguous = rows[p - 1] - rows[0] == Int64(p - 1)
+                                                                            let source: UnsafePointer<S>
+                                                                            if contiguous {
+                                                                                source = x + Int(rows[0]) * d
+                                                                            } else {
+                                                                                for q in 0..<p { (scratch + q * d).update(from: x + Int(rows[q]) * d, count: d) }
+                                                                                source = UnsafePointer(scratch)
+                                                                            }
+                                                                            if t == 1 {
+                                                                                nearest.assign(source, rows: p, labels: newLabels, best: best, second: second)
+                                                                                S._boundsRenew(&bounds, rows, p, nil, best, second, nil, &inertia)
+                                                                            } else {
+                                                                                nearest.scores(source, rows: p, out: scores)
+                                                                                S._boundsRenew(&bounds, rows, p, newLabels, nil, nil, scores, &inertia)
+                                                                            }
+                                                                            for q in 0..<p {
+                                                                                let i = Int(rows[q])
+                                                                                if newLabels[q] != lab[i] {
+                                                                                    changed += 1
+                                                                                    if recordChanges { changes.append(LabelChange(row: i, old: lab[i])) }
+                                                                                    lab[i] = newLabels[q]
+                                                                                }
+                                                                            }
+                                                                            rescored += p
+                                                                            q0 += p
+                                                                        }
+                                                                        s = e
+                                                                    }
+                                                                    return (inertia, changes, rescored, changed, largest)
+                                                                }
+                                                            }.flatMap { $0 }
+                                                        }
+                                                    }
+                                                }
+                                            }
+                                        }
+                                    }
+                                }
                             }
-                            return (inertia, changed, computed)
                         }
-                    }.flatMap { $0 }
+                    }
                 }
             }
         }
-        let (sums, w) = reduceChunks(partials, parallelism: parallelism)
-        return (stats.reduce(0) { $0 + $1.0 }, stats.reduce(0) { $0 + $1.1 }, sums, w, stats.reduce(0) { $0 + $1.2 })
+        if first {
+            // Drift sums stay below 2⁵³ quanta while they stay below 2²³ times the largest row norm.
+            let largest = perChunk.reduce(0) { max($0, $1.4) }
+            let scale = largest.isFinite && largest > 0 ? largest : 1
+            quantum = Double(sign: .plus, exponent: scale.exponent - 29, significand: 1)
+        }
+        initialized = true
+        return EStepResult(inertia: perChunk.reduce(0) { $0 + $1.0 }, changes: perChunk.map(\.1), rescored: perChunk.reduce(0) { $0 + $1.2 },
+                           changed: perChunk.reduce(0) { $0 + $1.3 })
     }
+}
 
-    /// Rescores the `pending` rows against all k centers with the scores kernel (whose first
-    /// minimum equals Lloyd's assignment bit for bit), relabels them, tightens their upper bounds,
-    /// and hands each row's k scores to `lowerBounds` to renew its lower bounds.
-    @inline(__always)
-    static func rescore(_ pending: [Int], _ x: UnsafePointer<S>, d: Int, k: Int, centers c0: UnsafePointer<S>, nearest: NearestCentroid<S>,
-                        epsilon eps: Double, scratch: UnsafeMutablePointer<S>, scores: UnsafeMutablePointer<S>,
-                        labels lab: UnsafeMutablePointer<Int32>, upper up: UnsafeMutablePointer<Double>,
-                        lowerBounds: (_ row: Int, _ label: Int, _ scores: UnsafePointer<S>) -> Void) {
-        for (p, i) in pending.enumerated() { (scratch + p * d).update(from: x + i * d, count: d) }
-        nearest.scores(scratch, rows: pending.count, out: scores)
-        for (p, i) in pending.enumerated() {
-            let row = scores + p * k
-            var a = 0
-            for j in 1..<max(k, 1) where row[j] < row[a] { a = j }  // first minimum, as the kernel
-            lab[i] = Int32(a)
-            up[i] = Double(squaredDistance(x + i * d, c0 + a * d, d)).squareRoot() * (1 + eps)
-            lowerBounds(i, a, row)
+extension Optional {
+    /// The wrapped array's buffer, or nil.
+    func withUnsafeOptionalBufferPointer<E, R>(_ body: (UnsafeBufferPointer<E>?) -> R) -> R where Wrapped == [E] {
+        switch self {
+        case .some(let array): return array.withUnsafeBufferPointer { body($0) }
+        case .none: return body(nil)
         }
     }
 }

@@ -36,6 +36,9 @@ public enum KMeansAlgorithm: String, Sendable, CaseIterable {
         guard self == .auto else { return self }
         return k >= 8 ? .hamerly : .lloyd
     }
+
+    /// Yinyang's number of groups: k/10 as in the paper, at most 16 (n × groups floats of bounds).
+    static func yinyangGroups(k: Int) -> Int { max(1, min(k / 10, 16)) }
 }
 
 /// How Lloyd computes the nearest centers: the direct AVX2 kernel or OpenBLAS GEMM on tiles of

@@ -83,14 +83,16 @@ struct ElkanBounds<S: KernelScalar> {
     }
 }
 
+/// The rows of one block of Elkan's E-step: given the block's rows, settle every row's center
+/// (labels and upper bounds indexed by row) and return how many rows were rescored.
+typealias ElkanBlockStep = (_ rows: Range<Int>, _ labels: UnsafeMutablePointer<Int32>, _ upper: UnsafeMutablePointer<Double>) -> Int
+
 extension Lloyd {
-    /// One Elkan E-step fused with the centroid sums (`boundedAssignAndSum`). The returned
-    /// inertia is Σ w·u², an upper bound (exact for rows that were rescored).
-    static func elkanAssignAndSum(_ x: UnsafePointer<S>, n: Int, d: Int, k: Int, centers: [S], nearest: NearestCentroid<S>,
-                                  bounds: inout ElkanBounds<S>, weights: [Double]?, norms: [Double],
-                                  labels: inout [Int32], labelsOld: [Int32], parallelism: Parallelism)
-        -> (inertia: Double, changed: Int, sums: [Double], weights: [Double], computed: Int) {
-        let separation = HamerlyBounds<S>.halfSeparation(centers, k: k, d: d, epsilon: bounds.epsilon)
+    /// One Elkan E-step. The returned inertia is Σ w·u², an upper bound (exact for rows that were rescored).
+    static func elkanStep(_ x: UnsafePointer<S>, n: Int, d: Int, k: Int, centers: [S], nearest: NearestCentroid<S>,
+                          bounds: inout ElkanBounds<S>, weights: [Double]?, norms: [Double],
+                          labels: inout [Int32], recordChanges: Bool, parallelism: Parallelism) -> EStepResult {
+        let separation = BoundedEngine<S>.halfSeparation(centers, k: k, d: d, epsilon: bounds.epsilon)
         // Half center distances as floats rounded down, +inf on the diagonal (a center never
         // rules itself in), so a row survives when some j has u > l[j] and u > ½d(a, j).
         let half = ElkanBounds<S>.halfDistances(centers, k: k, d: d, epsilon: bounds.epsilon).enumerated().map { p, h in
@@ -104,13 +106,13 @@ extension Lloyd {
                 half.withUnsafeBufferPointer { hb in
                     // SAFETY: each block writes only its own rows of `lower`.
                     let shared = UncheckedSendable((lower.baseAddress!, cb.baseAddress!, hb.baseAddress!))
-                    return boundedAssignAndSum(x, n: n, d: d, k: k, weights: weights, labels: &labels, labelsOld: labelsOld,
-                                               upper: &bounds.upper, block: 256, parallelism: parallelism) {
+                    return elkanBlocks(n: n, weights: weights, labels: &labels, upper: &bounds.upper, block: 256,
+                                       recordChanges: recordChanges, parallelism: parallelism) {
                         let block = 256
                         let scratch = UnsafeMutablePointer<S>.allocate(capacity: block * d)
                         let scores = UnsafeMutablePointer<S>.allocate(capacity: block * k)
                         var pending = [Int](); pending.reserveCapacity(block)
-                        let step: BoundedBlockStep = { rows, lab, up in
+                        let step: ElkanBlockStep = { rows, lab, up in
                             let (lo, c0, halfBase) = shared.value
                             pending.removeAll(keepingCapacity: true)
                             for i in rows {
@@ -124,8 +126,14 @@ extension Lloyd {
                                 if j < k { pending.append(i) }
                             }
                             guard !pending.isEmpty else { return 0 }
-                            rescore(pending, x, d: d, k: k, centers: c0, nearest: nearest, epsilon: eps, scratch: scratch, scores: scores,
-                                    labels: lab, upper: up) { i, _, row in
+                            for (p, i) in pending.enumerated() { (scratch + p * d).update(from: x + i * d, count: d) }
+                            nearest.scores(scratch, rows: pending.count, out: scores)
+                            for (p, i) in pending.enumerated() {
+                                let row = scores + p * k
+                                var a = 0
+                                for j in 1..<max(k, 1) where row[j] < row[a] { a = j }  // first minimum, as the kernel
+                                lab[i] = Int32(a)
+                                up[i] = Double(squaredDistance(x + i * d, c0 + a * d, d)).squareRoot() * (1 + eps)
                                 let allowance = eps * (norms[i] + maxNorm + 2 * (norms[i] * maxNorm).squareRoot())
                                 for j in 0..<k {
                                     lo[i * k + j] = ElkanBounds<S>.below(max(0, norms[i] + Double(row[j]) - allowance).squareRoot())
@@ -140,5 +148,48 @@ extension Lloyd {
         }
         bounds.initialized = true
         return result
+    }
+
+    /// Runs Elkan's block steps over fixed chunks of rows in blocks of `block` rows; each task
+    /// gets its own step (with its own scratch; `cleanup` frees it). Reports the label changes
+    /// per chunk in row order (or only their count) and Σ w·u².
+    static func elkanBlocks(n: Int, weights: [Double]?, labels: inout [Int32], upper: inout [Double], block: Int,
+                            recordChanges: Bool, parallelism: Parallelism,
+                            makeStep: () -> (step: ElkanBlockStep, cleanup: () -> Void)) -> EStepResult {
+        let chunkRows = 4096, chunks = (n + chunkRows - 1) / chunkRows
+        let stats = labels.withUnsafeMutableBufferPointer { lab in
+            upper.withUnsafeMutableBufferPointer { up in
+                // SAFETY: chunk ch writes rows [start, end) of labels and bounds only.
+                let shared = UncheckedSendable((lab.baseAddress!, up.baseAddress!))
+                return parallelism.map(ranges: chunks, minimumChunk: 1) { r in
+                    let (step, cleanup) = makeStep()
+                    defer { cleanup() }
+                    var old = [Int32](repeating: 0, count: block)
+                    return r.map { ch -> (Double, [LabelChange], Int, Int) in
+                        let (lab, up) = shared.value
+                        let start = ch * chunkRows, end = min(n, start + chunkRows)
+                        var inertia = 0.0, computed = 0, changed = 0
+                        var changes: [LabelChange] = []
+                        var s = start
+                        while s < end {
+                            let e = min(end, s + block)
+                            for i in s..<e { old[i - s] = lab[i] }
+                            computed += step(s..<e, lab, up)
+                            for i in s..<e {
+                                if lab[i] != old[i - s] {
+                                    changed += 1
+                                    if recordChanges { changes.append(LabelChange(row: i, old: old[i - s])) }
+                                }
+                                inertia += (weights?[i] ?? 1) * up[i] * up[i]
+                            }
+                            s = e
+                        }
+                        return (inertia, changes, computed, changed)
+                    }
+                }.flatMap { $0 }
+            }
+        }
+        return EStepResult(inertia: stats.reduce(0) { $0 + $1.0 }, changes: stats.map(\.1), rescored: stats.reduce(0) { $0 + $1.2 },
+                           changed: stats.reduce(0) { $0 + $1.3 })
     }
 }

@@ -7,9 +7,12 @@ import StrataKernels
 /// labels repeat (strict convergence) or when Σ‖Δc‖² ≤ tol; without strict convergence one more
 /// assignment makes the labels match the returned centers.
 ///
-/// Determinism: assignment is per point; per-iteration sums run over fixed 4096-row chunks
-/// combined in order; centroid sums are computed by thread-owned cluster ranges, each scanning the
-/// points in order, so every cluster's sum has the same order whatever the thread count.
+/// The E-step is Lloyd's (every distance), Hamerly's or Yinyang's (`BoundedEngine`) or Elkan's;
+/// all reach the same labels, and the M-step's sums (`CentroidSums`) depend only on the labels,
+/// so every algorithm returns the same centers bit for bit, whatever the thread count.
+import Foundation
+let debugTrace = ProcessInfo.processInfo.environment["STRATA_TRACE"] != nil
+nonisolated(unsafe) var debugTightened = 0
 enum Lloyd<S: KernelScalar> {
     static var chunkRows: Int { 4096 }
 
@@ -29,76 +32,72 @@ enum Lloyd<S: KernelScalar> {
         var centers = initial
         if assignment == .gemm { BLAS.setThreads(1) }  // our loop is the parallel one
         var labels = [Int32](repeating: -1, count: n)
-        var labelsOld = [Int32](repeating: -1, count: n)
-        var best = [S](repeating: 0, count: n)
-        let norms = rowNorms(x, n: n, d: d, parallelism: parallelism)
+        let bounded = algorithm == .hamerly || algorithm == .yinyang
+        let norms = bounded ? [] : rowNorms(x, n: n, d: d, parallelism: parallelism)
+        var engine = bounded
+            ? BoundedEngine<S>(n: n, d: d, k: k, groups: algorithm == .yinyang ? KMeansAlgorithm.yinyangGroups(k: k) : 1,
+                               initialCenters: initial)
+            : nil
+        var elkan = algorithm == .elkan ? ElkanBounds<S>(rows: n, k: k, d: d) : nil
+        var sums = CentroidSums(k: k, d: d)
+        var t0 = DispatchTime.now().uptimeNanoseconds
+        func lap(_ what: String) { if debugTrace { let t = DispatchTime.now().uptimeNanoseconds; print(what, Double(t - t0) / 1e6); t0 = t } }
+        lap("init")
         var history: [KMeansIterationStatistics] = []
-        var clusterWeights = [Double](repeating: 0, count: k)
         var strict = false
         var iteration = 0
-        var bounds = algorithm == .hamerly ? HamerlyBounds<S>(rows: n, d: d) : nil
-        var yinyang = algorithm == .yinyang ? YinyangBounds<S>(rows: n, d: d, initialCenters: initial, k: k, seed: 0) : nil
-        var elkan = algorithm == .elkan ? ElkanBounds<S>(rows: n, k: k, d: d) : nil
-        while iteration < maxIterations {
+        func eStep(_ recordChanges: Bool) -> EStepResult {
             let nearest = centers.withUnsafeBufferPointer { NearestCentroid(centroids: $0, k: k, d: d) }
-            let inertia: Double, changed: Int
-            var sums: [Double], w: [Double]
-            if yinyang != nil {
-                let step = yinyangAssignAndSum(x, n: n, d: d, k: k, centers: centers, nearest: nearest, bounds: &yinyang!,
-                                               weights: weights, norms: norms, labels: &labels, labelsOld: labelsOld,
-                                               parallelism: parallelism)
-                (inertia, changed, sums, w) = (step.inertia, step.changed, step.sums, step.weights)
-            } else if elkan != nil {
-                let step = elkanAssignAndSum(x, n: n, d: d, k: k, centers: centers, nearest: nearest, bounds: &elkan!,
-                                             weights: weights, norms: norms, labels: &labels, labelsOld: labelsOld,
-                                             parallelism: parallelism)
-                (inertia, changed, sums, w) = (step.inertia, step.changed, step.sums, step.weights)
-            } else if bounds != nil {
-                let step = hamerlyAssignAndSum(x, n: n, d: d, k: k, centers: centers, nearest: nearest, bounds: &bounds!,
-                                               weights: weights, norms: norms, labels: &labels, labelsOld: labelsOld,
-                                               parallelism: parallelism)
-                (inertia, changed, sums, w) = (step.inertia, step.changed, step.sums, step.weights)
-            } else {
-                let step = assignAndSum(x, n: n, d: d, k: k, nearest: nearest, gemmCenters: assignment == .gemm ? centers : nil,
-                                        weights: weights, norms: norms, labels: &labels, labelsOld: labelsOld, best: &best,
-                                        parallelism: parallelism)
-                (inertia, changed, sums, w) = (step.inertia, step.changed, step.sums, step.weights)
+            if engine != nil {
+                return engine!.step(x, centers: centers, nearest: nearest, weights: weights, labels: &labels, recordChanges: recordChanges,
+                                    parallelism: parallelism)
             }
+            if elkan != nil {
+                return elkanStep(x, n: n, d: d, k: k, centers: centers, nearest: nearest, bounds: &elkan!, weights: weights, norms: norms,
+                                 labels: &labels, recordChanges: recordChanges, parallelism: parallelism)
+            }
+            return lloydStep(x, n: n, d: d, k: k, nearest: nearest, gemmCenters: assignment == .gemm ? centers : nil, weights: weights,
+                             norms: norms, labels: &labels, recordChanges: recordChanges, parallelism: parallelism)
+        }
+        while iteration < maxIterations {
+            let step = eStep(sums.valid)
+            if debugTrace { print("rescored \(step.rescored) tightened \(debugTightened)"); debugTightened = 0 }
+            if sums.valid { sums.apply(step.changes, x, labels: labels, rowWeights: weights, parallelism: parallelism) }
+            lap("estep")
+            if !sums.valid { sums.recompute(x, n: n, labels: labels, rowWeights: weights, parallelism: parallelism) }
+            lap("sums")
+            var s = sums.sums, w = sums.weights
             if w.contains(0) {
-                relocateEmpty(x, n: n, d: d, k: k, centers: centers, labels: labels, weights: weights, sums: &sums, clusterWeights: &w)
+                relocateEmpty(x, n: n, d: d, k: k, centers: centers, labels: labels, weights: weights, sums: &s, clusterWeights: &w)
             }
             var newCenters = [S](repeating: 0, count: k * d)
             var shift = 0.0
             for c in 0..<k {
                 let alpha = w[c] > 0 ? 1 / w[c] : 0
                 for j in 0..<d {
-                    let v = w[c] > 0 ? S(sums[c * d + j] * alpha) : centers[c * d + j]
+                    let v = w[c] > 0 ? S(s[c * d + j] * alpha) : centers[c * d + j]
                     newCenters[c * d + j] = v
                     let delta = Double(v) - Double(centers[c * d + j])
                     shift += delta * delta
                 }
             }
-            bounds?.centersMoved(old: centers, new: newCenters, k: k, d: d, labels: labels)
-            yinyang?.centersMoved(old: centers, new: newCenters, k: k, d: d, labels: labels)
+            engine?.centersMoved(old: centers, new: newCenters)
             elkan?.centersMoved(old: centers, new: newCenters, k: k, d: d, labels: labels, parallelism: parallelism)
             centers = newCenters
-            clusterWeights = w
             iteration += 1
-            let stats = KMeansIterationStatistics(iteration: iteration, inertia: inertia, centerShift: shift, labelsChanged: changed)
+            let stats = KMeansIterationStatistics(iteration: iteration, inertia: step.inertia, centerShift: shift, labelsChanged: step.changed)
             history.append(stats)
             progress?(stats)
-            if changed == 0 { strict = true; break }
+            if step.changed == 0 { strict = true; break }
             if shift <= tolerance { break }
-            labelsOld = labels
         }
-        if !strict {
-            let nearest = centers.withUnsafeBufferPointer { NearestCentroid(centroids: $0, k: k, d: d) }
-            _ = assignStep(x, n: n, d: d, nearest: nearest, weights: weights, norms: norms,
-                           labels: &labels, labelsOld: labelsOld, best: &best, parallelism: parallelism)
-            clusterWeights = [Double](repeating: 0, count: k)
-            for i in 0..<n { clusterWeights[Int(labels[i])] += weights?[i] ?? 1 }
-        }
+        // Without strict convergence, one more assignment makes the labels match the returned centers.
+        if !strict { _ = eStep(false) }
+        lap("final")
+        var clusterWeights = [Double](repeating: 0, count: k)
+        for i in 0..<n { clusterWeights[Int(labels[i])] += weights?[i] ?? 1 }
         let inertia = exactInertia(x, n: n, d: d, centers: centers, labels: labels, weights: weights, parallelism: parallelism)
+        lap("inertia")
         return Result(centers: centers, labels: labels, inertia: inertia, iterations: iteration, history: history, clusterWeights: clusterWeights)
     }
 
@@ -118,140 +117,64 @@ enum Lloyd<S: KernelScalar> {
         return norms
     }
 
-    /// Assigns every row; returns the inertia against the assigning centers (from the kernel's
-    /// ‖c‖² − 2x·c plus ‖x‖², clamped at 0) and how many labels differ from `labelsOld`.
-    static func assignStep(_ x: UnsafePointer<S>, n: Int, d: Int, nearest: NearestCentroid<S>, weights: [Double]?, norms: [Double],
-                           labels: inout [Int32], labelsOld: [Int32], best: inout [S], parallelism: Parallelism) -> (Double, Int) {
+    /// One Lloyd E-step: every row assigned by the direct kernel (or, with `gemmCenters`, from
+    /// 256 × k tiles of X·Cᵀ by OpenBLAS on this thread), in fixed chunks of rows. The inertia is
+    /// Σ w·(‖x‖² + best score), clamped at 0 per row.
+    static func lloydStep(_ x: UnsafePointer<S>, n: Int, d: Int, k: Int, nearest: NearestCentroid<S>, gemmCenters: [S]? = nil,
+                          weights: [Double]?, norms: [Double], labels: inout [Int32], recordChanges: Bool,
+                          parallelism: Parallelism) -> EStepResult {
         let chunks = (n + chunkRows - 1) / chunkRows
-        let partials = labels.withUnsafeMutableBufferPointer { lab in
-            best.withUnsafeMutableBufferPointer { bst in
-                let shared = UncheckedSendable((lab, bst))  // SAFETY: each chunk writes its own rows
+        let stats = labels.withUnsafeMutableBufferPointer { lab in
+            norms.withUnsafeBufferPointer { nrm in
+                // SAFETY: chunk ch writes rows [lo, hi) of labels only.
+                let shared = UncheckedSendable((lab.baseAddress!, nrm.baseAddress!))
                 return parallelism.map(ranges: chunks, minimumChunk: 1) { r in
-                    r.map { ch -> (Double, Int) in
+                    let tile = gemmCenters == nil ? nil : UnsafeMutablePointer<S>.allocate(capacity: 256 * k)
+                    let best = UnsafeMutablePointer<S>.allocate(capacity: 256)
+                    let old = UnsafeMutablePointer<Int32>.allocate(capacity: 256)
+                    defer { tile?.deallocate(); best.deallocate(); old.deallocate() }
+                    return r.map { ch -> (Double, [LabelChange], Int) in
+                        let (lab, nrm) = shared.value
                         let lo = ch * chunkRows, hi = min(n, lo + chunkRows)
-                        nearest.assign(x + lo * d, rows: hi - lo, labels: shared.value.0.baseAddress! + lo, best: shared.value.1.baseAddress! + lo)
                         var inertia = 0.0, changed = 0
-                        for i in lo..<hi {
-                            inertia += (weights?[i] ?? 1) * max(0, norms[i] + Double(shared.value.1[i]))
-                            if shared.value.0[i] != labelsOld[i] { changed += 1 }
+                        var changes: [LabelChange] = []
+                        var s = lo
+                        while s < hi {  // sub-blocks keep the rows in L1/L2
+                            let e = min(hi, s + 256)
+                            old.update(from: lab + s, count: e - s)
+                            if let tile, let gemmCenters {
+                                gemmCenters.withUnsafeBufferPointer { c in
+                                    S._gemmABt(m: e - s, n: k, k: d, alpha: -2, a: x + s * d, b: c.baseAddress!, beta: 0, c: tile)
+                                }
+                                for i in s..<e {
+                                    let row = tile + (i - s) * k
+                                    var bl = 0
+                                    var bv = row[0] + nearest.squaredNorm(0)
+                                    for c in 1..<k {
+                                        let v = row[c] + nearest.squaredNorm(c)
+                                        if v < bv { bv = v; bl = c }
+                                    }
+                                    lab[i] = Int32(bl)
+                                    best[i - s] = bv
+                                }
+                            } else {
+                                nearest.assign(x + s * d, rows: e - s, labels: lab + s, best: best)
+                            }
+                            for i in s..<e {
+                                inertia += (weights?[i] ?? 1) * max(0, nrm[i] + Double(best[i - s]))
+                                if lab[i] != old[i - s] {
+                                    changed += 1
+                                    if recordChanges { changes.append(LabelChange(row: i, old: old[i - s])) }
+                                }
+                            }
+                            s = e
                         }
-                        return (inertia, changed)
+                        return (inertia, changes, changed)
                     }
                 }.flatMap { $0 }
             }
         }
-        return partials.reduce((0.0, 0)) { ($0.0 + $1.0, $0.1 + $1.1) }
-    }
-
-    /// Rows per partial-sum chunk: a function of n only (never of the thread count), at most 512 chunks.
-    static func sumChunkRows(_ n: Int) -> Int { max(chunkRows, (n + 511) / 512) }
-
-    /// One E-step fused with the M-step's sums: each fixed chunk of rows is assigned and, while
-    /// still in cache, added into its own k × d partial sums; partials are then reduced in chunk
-    /// order (clusters split across threads). Results do not depend on the thread count.
-    static func assignAndSum(_ x: UnsafePointer<S>, n: Int, d: Int, k: Int, nearest: NearestCentroid<S>, gemmCenters: [S]? = nil,
-                             weights: [Double]?,
-                             norms: [Double], labels: inout [Int32], labelsOld: [Int32], best: inout [S],
-                             parallelism: Parallelism) -> (inertia: Double, changed: Int, sums: [Double], weights: [Double]) {
-        let partials = ChunkPartials(rows: n, k: k, d: d, rowsPerChunk: sumChunkRows(n))
-        defer { partials.deallocate() }
-        let rowsPerChunk = partials.rowsPerChunk, chunks = partials.chunks
-        let stats = labels.withUnsafeMutableBufferPointer { lab in
-            best.withUnsafeMutableBufferPointer { bst in
-                labelsOld.withUnsafeBufferPointer { old in
-                    norms.withUnsafeBufferPointer { nrm in
-                        // SAFETY: chunk ch writes rows [lo, hi) of labels/best and its own partial slots only.
-                        let shared = UncheckedSendable((lab, bst, old, nrm, partials))
-                        return parallelism.map(ranges: chunks, minimumChunk: 1) { r in
-                            // GEMM path: a 256 × k tile of X·Cᵀ per sub-block (OpenBLAS on this thread only).
-                            let tile = gemmCenters == nil ? nil : UnsafeMutablePointer<S>.allocate(capacity: 256 * k)
-                            defer { tile?.deallocate() }
-                            return r.map { ch -> (Double, Int) in
-                                let (lab, bst, old, nrm, partials) = shared.value
-                                let lo = ch * rowsPerChunk, hi = min(n, lo + rowsPerChunk)
-                                let (sums, cw) = partials.start(ch)
-                                var inertia = 0.0, changed = 0
-                                var s = lo
-                                while s < hi {  // kernel sub-blocks keep the rows in L1/L2
-                                    let e = min(hi, s + 256)
-                                    if let tile, let gemmCenters {
-                                        gemmCenters.withUnsafeBufferPointer { c in
-                                            S._gemmABt(m: e - s, n: k, k: d, alpha: -2, a: x + s * d, b: c.baseAddress!, beta: 0, c: tile)
-                                        }
-                                        for i in s..<e {
-                                            let row = tile + (i - s) * k
-                                            var bl = 0
-                                            var bv = row[0] + nearest.squaredNorm(0)
-                                            for c in 1..<k {
-                                                let v = row[c] + nearest.squaredNorm(c)
-                                                if v < bv { bv = v; bl = c }
-                                            }
-                                            lab[i] = Int32(bl)
-                                            bst[i] = bv
-                                        }
-                                    } else {
-                                        nearest.assign(x + s * d, rows: e - s, labels: lab.baseAddress! + s, best: bst.baseAddress! + s)
-                                    }
-                                    addRows(x, s..<e, d: d, labels: lab.baseAddress!, labelsOld: old.baseAddress!, weights: weights,
-                                            sums: sums, clusterWeights: cw, changed: &changed)
-                                    for i in s..<e { inertia += (weights?[i] ?? 1) * max(0, nrm[i] + Double(bst[i])) }
-                                    s = e
-                                }
-                                return (inertia, changed)
-                            }
-                        }.flatMap { $0 }
-                    }
-                }
-            }
-        }
-        let (sums, w) = reduceChunks(partials, parallelism: parallelism)
-        let inertia = stats.reduce(0) { $0 + $1.0 }, changed = stats.reduce(0) { $0 + $1.1 }
-        return (inertia, changed, sums, w)
-    }
-
-    /// Adds rows `range` into a chunk's partial sums and weights by label, counting labels that
-    /// differ from `labelsOld`. Shared by the Lloyd, Hamerly, Elkan and Yinyang E-steps.
-    @inline(__always)
-    static func addRows(_ x: UnsafePointer<S>, _ range: Range<Int>, d: Int, labels: UnsafeMutablePointer<Int32>,
-                        labelsOld: UnsafePointer<Int32>, weights: [Double]?, sums: UnsafeMutablePointer<Double>,
-                        clusterWeights cw: UnsafeMutablePointer<Double>, changed: inout Int) {
-        for i in range {
-            let l = Int(labels[i])
-            if labels[i] != labelsOld[i] { changed += 1 }
-            let row = x + i * d, dst = sums + l * d
-            if let weights {
-                let wi = weights[i]
-                cw[l] += wi
-                for j in 0..<d { dst[j] += wi * Double(row[j]) }
-            } else {
-                cw[l] += 1
-                for j in 0..<d { dst[j] += Double(row[j]) }
-            }
-        }
-    }
-
-    /// Sums the per-chunk partials in chunk order (clusters split across threads).
-    static func reduceChunks(_ partials: ChunkPartials, parallelism: Parallelism) -> ([Double], [Double]) {
-        let (partialSums, partialWeights, chunks, k, d) = (partials.sums, partials.weights, partials.chunks, partials.k, partials.d)
-        var sums = [Double](repeating: 0, count: k * d)
-        var w = [Double](repeating: 0, count: k)
-        let tasks = min(parallelism.threads, k)
-        sums.withUnsafeMutableBufferPointer { sb in
-            w.withUnsafeMutableBufferPointer { wb in
-                let shared = UncheckedSendable((sb, wb, partialSums, partialWeights))  // SAFETY: task t owns a cluster range
-                parallelism.forEach(tasks) { t in
-                    let (sb, wb, ps, pw) = shared.value
-                    for c in (k * t / tasks)..<(k * (t + 1) / tasks) {
-                        for ch in 0..<chunks {
-                            wb[c] += pw[ch * k + c]
-                            let src = ps.baseAddress! + (ch * k + c) * d
-                            for j in 0..<d { sb[c * d + j] += src[j] }
-                        }
-                    }
-                }
-            }
-        }
-        return (sums, w)
+        return EStepResult(inertia: stats.reduce(0) { $0 + $1.0 }, changes: stats.map(\.1), rescored: n, changed: stats.reduce(0) { $0 + $1.2 })
     }
 
     /// scikit-learn's `_relocate_empty_clusters`: the rows farthest from their (assigning) centers
@@ -326,36 +249,5 @@ enum Lloyd<S: KernelScalar> {
             }
         }
         return (labels, dist)
-    }
-}
-
-/// Per-chunk partial centroid sums (k × d) and weights (k) over fixed chunks of rows, the
-/// chunking a function of n alone; `reduce` sums them in chunk order, clusters split across
-/// threads, so centroid sums never depend on the thread count.
-struct ChunkPartials {
-    let rowsPerChunk: Int
-    let chunks: Int
-    let k: Int
-    let d: Int
-    let sums: UnsafeMutableBufferPointer<Double>
-    let weights: UnsafeMutableBufferPointer<Double>
-
-    init(rows n: Int, k: Int, d: Int, rowsPerChunk: Int) {
-        self.rowsPerChunk = rowsPerChunk
-        chunks = (n + rowsPerChunk - 1) / rowsPerChunk
-        self.k = k
-        self.d = d
-        sums = .allocate(capacity: chunks * k * d)
-        weights = .allocate(capacity: chunks * k)
-    }
-
-    func deallocate() { sums.deallocate(); weights.deallocate() }
-
-    /// Zeroed partial sums and weights of chunk `ch`.
-    func start(_ ch: Int) -> (sums: UnsafeMutablePointer<Double>, weights: UnsafeMutablePointer<Double>) {
-        let s = sums.baseAddress! + ch * k * d, w = weights.baseAddress! + ch * k
-        s.initialize(repeating: 0, count: k * d)
-        w.initialize(repeating: 0, count: k)
-        return (s, w)
     }
 }

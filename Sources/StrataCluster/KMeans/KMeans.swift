@@ -1,6 +1,7 @@
 import StrataCore
 import StrataKernels
 import StrataPrep
+import Dispatch
 
 /// K-Means clustering (Lloyd 1982; k-means++ seeding, Arthur & Vassilvitskii 2007) with
 /// scikit-learn's semantics: given the same initial centers on Float64 data, labels and the
@@ -27,6 +28,8 @@ public enum KMeans {
             try ensure(weights.allSatisfy { $0 >= 0 && $0.isFinite }, .invalidConfiguration, "sample weights must be finite and ≥ 0")
             try ensure(weights.contains { $0 > 0 }, .invalidConfiguration, "every sample weight is 0")
         }
+        var t0 = DispatchTime.now().uptimeNanoseconds
+        func lap(_ what: String) { if debugTrace { let t = DispatchTime.now().uptimeNanoseconds; print(what, Double(t - t0) / 1e6); t0 = t } }
         for i in 0..<(n * d) where !x[i].isFinite {
             throw StrataError(.nonFiniteInput, "value at row \(i / d + 1), column \(i % d + 1) is not finite")
         }
@@ -35,6 +38,7 @@ public enum KMeans {
         let moments = MomentsKernel.columnMoments(base, rows: n, columns: d)
         let meanVariance = moments.reduce(0) { $0 + $1.populationVariance }
         let tolerance = configuration.tolerance * meanVariance / Double(d)
+        lap("finite+moments")
 
         let root = SplitMix64(seed: configuration.seed)
         var best: Lloyd<S>.Result? = nil

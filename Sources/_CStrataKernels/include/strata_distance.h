@@ -23,6 +23,11 @@ void strata_assign_f64(const double *x, size_t n, size_t d, const double *ct, co
 void strata_scores_f32(const float *x, size_t n, size_t d, const float *ct, const float *cnorm, size_t k, float *out);
 void strata_scores_f64(const double *x, size_t n, size_t d, const double *ct, const double *cnorm, size_t k, double *out);
 
+/// The score ‖c‖² − 2 x·c of centroid c for one row, bit for bit as assign/scores compute it,
+/// and ‖x‖² in double in *x2 (bounded K-Means tightens a row's bound with these).
+float strata_score_one_f32(const float *x, size_t d, const float *ct, const float *cnorm, size_t c, double *x2);
+double strata_score_one_f64(const double *x, size_t d, const double *ct, const double *cnorm, size_t c, double *x2);
+
 /// Squared Euclidean distance between two d-vectors.
 float strata_sqdist_f32(const float *a, const float *b, size_t d);
 double strata_sqdist_f64(const double *a, const double *b, size_t d);

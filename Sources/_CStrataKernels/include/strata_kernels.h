@@ -7,6 +7,7 @@
 #include "strata_distance.h"
 #include "strata_linkage.h"
 #include "strata_iforest.h"
+#include "strata_bounded.h"
 
 /// Block moments: out[0] = sum, out[1] = min, out[2] = max of x[0..<n] (n ≥ 1, no NaN).
 /// Summation uses 16 independent lanes, then a fixed-order pairwise reduction.

@@ -1,0 +1,216 @@
+#include "strata_bounded.h"
+#include <math.h>
+
+#define STRATA_AVX2 __attribute__((target("avx2,fma")))
+
+/// The smallest float not below v, and the largest not above.
+static inline float up_f(double v) { float f = (float)v; return (double)f < v ? nextafterf(f, INFINITY) : f; }
+static inline float down_f(double v) { float f = (float)v; return (double)f > v ? nextafterf(f, -INFINITY) : f; }
+
+static inline int separates(double h, double u, double m) { return h > u && 4 * h * (h - u) > m; }
+static inline int rules_out(double l, double u, double m) { return l > u && (l - u) * (l + u) > m; }
+
+static inline double allowance(const strata_bounds *b, double x2) {
+    return b->eps * (x2 + b->max_norm + 2 * sqrt(x2 * b->max_norm));
+}
+
+// Branch-free: whether the half separation or the lower bound proves a row is data-dependent,
+// and mispredictions cost more than the arithmetic.
+STRATA_AVX2 size_t strata_bounds_scan(const strata_bounds *b, size_t begin, size_t end, double *inertia, int64_t *out) {
+    const size_t k = b->k;
+    const double *ccn = b->cum_center + b->now * k;
+    const double cln = b->cum_largest[b->now];
+    const double rm = b->root_max_norm, two_eps = 2 * b->eps;
+    size_t count = 0;
+    double acc = 0;
+    for (size_t i = begin; i < end; i++) {
+        const int32_t a = b->labels[i], s = b->stamp[i];
+        const double u = (double)b->upper[i] + (ccn[a] - b->cum_center[(size_t)s * k + a]);
+        const double reach = (double)b->row_norm[i] + rm;
+        const double margin = two_eps * reach * reach;
+        const double l = (double)b->lower[i] - (cln - b->cum_largest[s]);
+        const double h = b->half[a];
+        const int ok = ((h > u) & (4 * h * (h - u) > margin)) | ((l > u) & ((l - u) * (l + u) > margin));
+        const double w = b->weights ? b->weights[i] : 1.0;
+        acc += ok ? w * u * u : 0.0;
+        out[count] = (int64_t)i;
+        count += (size_t)!ok;
+    }
+    *inertia += acc;
+    return count;
+}
+
+// Stores row i's bounds as of now: u, l and (moved) group bounds.
+static inline void rebase(const strata_bounds *b, size_t i, double u, double l) {
+    const size_t t = b->groups, now = b->now, s = (size_t)b->stamp[i];
+    b->upper[i] = up_f(u);
+    b->lower[i] = down_f(l);
+    if (t > 1) {
+        float *g = b->group_lower + i * t;
+        const double *cgn = b->cum_group + now * t, *cgs = b->cum_group + s * t;
+        for (size_t q = 0; q < t; q++) g[q] = down_f((double)g[q] - (cgn[q] - cgs[q]));
+    }
+    b->stamp[i] = (int32_t)now;
+}
+
+// The lazily moved u and the best lower bound of row i (group bounds included).
+static inline void moved_bounds(const strata_bounds *b, size_t i, double *u, double *l) {
+    const size_t k = b->k, t = b->groups, now = b->now, s = (size_t)b->stamp[i];
+    const int32_t a = b->labels[i];
+    *u = (double)b->upper[i] + (b->cum_center[now * k + a] - b->cum_center[s * k + a]);
+    double lo = (double)b->lower[i] - (b->cum_largest[now] - b->cum_largest[s]);
+    if (t > 1) {
+        const float *g = b->group_lower + i * t;
+        const double *cgn = b->cum_group + now * t, *cgs = b->cum_group + s * t;
+        double m = INFINITY;
+        for (size_t q = 0; q < t; q++) { double v = (double)g[q] - (cgn[q] - cgs[q]); m = v < m ? v : m; }
+        lo = m > lo ? m : lo;
+    }
+    *l = lo;
+}
+
+// Scores of each row's own center, 8 rows' FMA chains interleaved (each chain is the kernel's:
+// dimensions in order, then fma(−2, dot, ‖c‖²)).
+#define TIGHTEN_BODY(T, W, FMA)                                                                  \
+    const size_t d = b->d, t = b->groups;                                                        \
+    double acc_inertia = 0;                                                                      \
+    size_t waiting = 0, out = 0;                                                                 \
+    /* 1. group bounds (rows proven are rebased); the rest wait for their score */               \
+    int64_t *wait = pending; /* reuses pending's space: out ≤ waiting index at every write */    \
+    for (size_t r = 0; r < count; r++) {                                                         \
+        const size_t i = (size_t)rows[r];                                                        \
+        if (t > 1) {                                                                             \
+            double u, l;                                                                         \
+            moved_bounds(b, i, &u, &l);                                                          \
+            const double reach = (double)b->row_norm[i] + b->root_max_norm;                      \
+            if (rules_out(l, u, 2 * b->eps * reach * reach)) {                                   \
+                rebase(b, i, u, l);                                                              \
+                acc_inertia += (b->weights ? b->weights[i] : 1.0) * u * u;                       \
+                continue;                                                                        \
+            }                                                                                    \
+        }                                                                                        \
+        wait[waiting++] = (int64_t)i;                                                            \
+    }                                                                                            \
+    /* 2. own-center scores, 8 chains at a time, then the proofs again with the tight u */       \
+    const size_t lines = d * sizeof(T) < 256 ? (d * sizeof(T) + 63) / 64 : 4;                  \
+    for (size_t g0 = 0; g0 < waiting; g0 += 8) {                                                 \
+        const size_t m = waiting - g0 < 8 ? waiting - g0 : 8;                                    \
+        for (size_t r = g0 + 8; r < g0 + 16 && r < waiting; r++) { /* the next group's rows */   \
+            const char *p = (const char *)(x + (size_t)wait[r] * d);                             \
+            for (size_t q = 0; q < lines; q++) __builtin_prefetch(p + 64 * q);                   \
+            __builtin_prefetch(b->row_sq + wait[r]);                                             \
+        }                                                                                        \
+        const T *xr[8], *cr[8];                                                                  \
+        T acc[8];                                                                                \
+        size_t idx[8];                                                                           \
+        for (size_t r = 0; r < 8; r++) {                                                         \
+            const size_t i = (size_t)wait[g0 + (r < m ? r : 0)];                                 \
+            const size_t a = (size_t)b->labels[i];                                               \
+            idx[r] = i;                                                                          \
+            xr[r] = x + i * d;                                                                   \
+            cr[r] = ct + (a / W) * d * W + a % W;                                                \
+            acc[r] = 0;                                                                          \
+        }                                                                                        \
+        for (size_t j = 0; j < d; j++)                                                           \
+            for (size_t r = 0; r < 8; r++) acc[r] = FMA(xr[r][j], cr[r][j * W], acc[r]);         \
+        for (size_t r = 0; r < m; r++) {                                                         \
+            const size_t i = idx[r];                                                             \
+            const int32_t a = b->labels[i];                                                      \
+            const T score = FMA((T)-2.0, acc[r], cnorm[a]);                                      \
+            const double x2 = b->row_sq[i], A = allowance(b, x2);                                \
+            double tight = x2 + (double)score + A;                                               \
+            tight = sqrt(tight > 0 ? tight : 0);                                                 \
+            double u, l;                                                                         \
+            moved_bounds(b, i, &u, &l);                                                          \
+            if (separates(b->half[a], tight, 2 * A) || rules_out(l, tight, 2 * A)) {             \
+                rebase(b, i, tight, l);                                                          \
+                acc_inertia += (b->weights ? b->weights[i] : 1.0) * tight * tight;               \
+            } else {                                                                             \
+                pending[out++] = (int64_t)i;                                                     \
+            }                                                                                    \
+        }                                                                                        \
+    }                                                                                            \
+    *inertia += acc_inertia;                                                                     \
+    return out;
+
+STRATA_AVX2 size_t strata_bounds_tighten_f32(const strata_bounds *b, const float *x, const float *ct, const float *cnorm,
+                                             const int64_t *rows, size_t count, double *inertia, int64_t *pending) {
+    TIGHTEN_BODY(float, 8, fmaf)
+}
+
+STRATA_AVX2 size_t strata_bounds_tighten_f64(const strata_bounds *b, const double *x, const double *ct, const double *cnorm,
+                                             const int64_t *rows, size_t count, double *inertia, int64_t *pending) {
+    TIGHTEN_BODY(double, 4, fma)
+}
+
+#define RENEW_BODY(T)                                                                            \
+    const size_t k = b->k, t = b->groups, now = b->now;                                          \
+    double acc = 0;                                                                              \
+    double gmin[t > 1 ? t : 1];                                                                  \
+    for (size_t r = 0; r < count; r++) {                                                         \
+        const size_t i = (size_t)rows[r];                                                        \
+        const double x2 = b->row_sq[i], A = allowance(b, x2);                                    \
+        double sb;                                                                               \
+        if (t == 1) {                                                                            \
+            sb = (double)best[r];                                                                \
+            double v = x2 + (double)second[r] - A;                                               \
+            b->lower[i] = k > 1 ? down_f(sqrt(v > 0 ? v : 0)) : INFINITY;                        \
+        } else {                                                                                 \
+            const T *s = scores + r * k;                                                         \
+            size_t bi = 0;                                                                       \
+            for (size_t c = 1; c < k; c++) if (s[c] < s[bi]) bi = c; /* first minimum */         \
+            labels_out[r] = (int32_t)bi;                                                         \
+            sb = (double)s[bi];                                                                  \
+            for (size_t q = 0; q < t; q++) gmin[q] = INFINITY;                                   \
+            for (size_t c = 0; c < k; c++) {                                                     \
+                if (c == bi) continue;                                                           \
+                const size_t q = (size_t)b->group_of[c];                                         \
+                if ((double)s[c] < gmin[q]) gmin[q] = (double)s[c];                              \
+            }                                                                                    \
+            float *g = b->group_lower + i * t;                                                   \
+            float overall = INFINITY;                                                            \
+            for (size_t q = 0; q < t; q++) {                                                     \
+                double v = x2 + gmin[q] - A;                                                     \
+                g[q] = isinf(gmin[q]) ? INFINITY : down_f(sqrt(v > 0 ? v : 0));                  \
+                overall = g[q] < overall ? g[q] : overall;                                       \
+            }                                                                                    \
+            b->lower[i] = overall;                                                               \
+        }                                                                                        \
+        double v = x2 + sb + A;                                                                  \
+        const float u = up_f(sqrt(v > 0 ? v : 0));                                               \
+        b->upper[i] = u;                                                                         \
+        b->stamp[i] = (int32_t)now;                                                              \
+        acc += (b->weights ? b->weights[i] : 1.0) * (double)u * (double)u;                       \
+    }                                                                                            \
+    *inertia += acc;
+
+STRATA_AVX2 void strata_bounds_renew_f32(const strata_bounds *b, const int64_t *rows, size_t count, int32_t *labels_out,
+                                         const float *best, const float *second, const float *scores, double *inertia) {
+    RENEW_BODY(float)
+}
+
+STRATA_AVX2 void strata_bounds_renew_f64(const strata_bounds *b, const int64_t *rows, size_t count, int32_t *labels_out,
+                                         const double *best, const double *second, const double *scores, double *inertia) {
+    RENEW_BODY(double)
+}
+
+#define ROW_NORMS_BODY                                                                           \
+    double largest = 0;                                                                          \
+    for (size_t i = begin; i < end; i++) {                                                       \
+        const __typeof__(x[0]) *row = x + i * d;                                                 \
+        double s = 0;                                                                            \
+        for (size_t j = 0; j < d; j++) s += (double)row[j] * (double)row[j];                     \
+        row_sq[i] = s;                                                                           \
+        const double r = sqrt(s);                                                                \
+        row_norm[i] = up_f(r);                                                                   \
+        largest = r > largest ? r : largest;                                                     \
+    }                                                                                            \
+    return largest;
+
+STRATA_AVX2 double strata_row_norms_f32(const float *x, size_t begin, size_t end, size_t d, double *row_sq, float *row_norm) {
+    ROW_NORMS_BODY
+}
+
+STRATA_AVX2 double strata_row_norms_f64(const double *x, size_t begin, size_t end, size_t d, double *row_sq, float *row_norm) {
+    ROW_NORMS_BODY
+}

@@ -1,0 +1,61 @@
+#ifndef STRATA_BOUNDED_H
+#define STRATA_BOUNDED_H
+// Per-row work of bounded K-Means (Hamerly, Yinyang): the scan that proves most rows' centers
+// from their bounds, the tightening of the rest with their own center's score, and the renewal
+// of the bounds of rows rescored against every center. The arithmetic of the proofs is spelled
+// out in StrataCluster's BoundedEngine; this file only carries it out.
+//
+// Bounds are stored as of iteration stamp[i] and moved lazily by running sums of the drifts:
+// u = upper[i] + (cum_center[now][a] − cum_center[stamp][a]), l = lower[i] − (cum_largest[now] −
+// cum_largest[stamp]), group bound g = group_lower[i][g] − (cum_group[now][g] − cum_group[stamp][g]).
+// A center is proven when half[a] = h gives 4h(h − u) > 2A or a lower bound l gives
+// (l − u)(l + u) > 2A, with A = eps·(‖x‖² + M + 2‖x‖√M) the kernel's rounding allowance.
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    size_t k, d, groups, now;
+    const double *half;         // k: half the distance to the nearest other center, rounded down
+    const double *cum_center;   // (now + 1) × k
+    const double *cum_group;    // (now + 1) × groups
+    const double *cum_largest;  // now + 1
+    const int32_t *group_of;    // k
+    double max_norm;            // max ‖c‖²
+    double root_max_norm;       // ≥ √max_norm
+    double eps;
+    const double *weights;      // per row, or NULL (all 1)
+    const int32_t *labels;
+    float *upper;
+    float *lower;
+    float *group_lower;         // n × groups, or NULL when groups == 1
+    int32_t *stamp;
+    float *row_norm;            // ‖x‖ rounded up
+    double *row_sq;             // ‖x‖²
+} strata_bounds;
+
+/// Rows [begin, end): those whose centers the bounds prove add w·u² to *inertia; the others go
+/// to out in row order. Returns their count. Reads only.
+size_t strata_bounds_scan(const strata_bounds *b, size_t begin, size_t end, double *inertia, int64_t *out);
+
+/// For the rows from the scan: group bounds first (groups > 1), then u tightened to the score of
+/// the row's own center (bit for bit the assignment kernel's); a row now proven has its bounds
+/// stored as of `now` and adds w·u² to *inertia; the rest go to pending in row order. Returns
+/// their count. ct, cnorm: the kernel's centroid layout (strata_distance.h).
+size_t strata_bounds_tighten_f32(const strata_bounds *b, const float *x, const float *ct, const float *cnorm,
+                                 const int64_t *rows, size_t count, double *inertia, int64_t *pending);
+size_t strata_bounds_tighten_f64(const strata_bounds *b, const double *x, const double *ct, const double *cnorm,
+                                 const int64_t *rows, size_t count, double *inertia, int64_t *pending);
+
+/// Renews the bounds of rows rescored against all k centers (as of `now`), adding w·u² to
+/// *inertia. groups == 1: from the assignment kernel's labels, best and second; groups > 1:
+/// from the scores kernel's count × k scores, the label (first minimum) written to labels_out.
+void strata_bounds_renew_f32(const strata_bounds *b, const int64_t *rows, size_t count, int32_t *labels_out,
+                             const float *best, const float *second, const float *scores, double *inertia);
+void strata_bounds_renew_f64(const strata_bounds *b, const int64_t *rows, size_t count, int32_t *labels_out,
+                             const double *best, const double *second, const double *scores, double *inertia);
+
+/// row_sq[i] ← ‖x_i‖² (double), row_norm[i] ← ‖x_i‖ rounded up to float, for rows [begin, end);
+/// returns the largest ‖x_i‖.
+double strata_row_norms_f32(const float *x, size_t begin, size_t end, size_t d, double *row_sq, float *row_norm);
+double strata_row_norms_f64(const double *x, size_t begin, size_t end, size_t d, double *row_sq, float *row_norm);
+#endif
