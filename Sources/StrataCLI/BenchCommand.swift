@@ -71,7 +71,8 @@ struct BenchCommand: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
-                let values = try readFloats(data)
+                let storage = try readRawFloatStorage(data)
+                let values = UnsafeBufferPointer(start: storage.base, count: storage.count)
                 let n = values.count / dims
                 var config = KMeansConfiguration(k: k)
                 config.maxIterations = maxIter
@@ -83,9 +84,8 @@ struct BenchCommand: ParsableCommand {
                 if let initCenters { config.initialization = .centers(try readFloats(initCenters).map(Double.init)) }
                 let start = monotonicSeconds()
                 if initOnly {
-                    let centers = values.withUnsafeBufferPointer { x in
-                        KMeans.seedKMeansPlusPlus(x.baseAddress!, rows: n, columns: dims, k: k, seed: seed, parallelism: global.parallelism)
-                    }
+                    let centers = KMeans.seedKMeansPlusPlus(values.baseAddress!, rows: n, columns: dims, k: k, seed: seed,
+                                                            parallelism: global.parallelism)
                     let seconds = monotonicSeconds() - start
                     print(try Terminal.json(["seconds": seconds, "centers": Double(centers.count / dims),
                                               "peakRSSBytes": Double(strata_peak_rss_bytes())]))
@@ -96,18 +96,16 @@ struct BenchCommand: ParsableCommand {
                     var mb = MiniBatchKMeans<Float>.Configuration(k: k)
                     mb.seed = seed
                     mb.parallelism = global.parallelism
-                    model = try values.withUnsafeBufferPointer { try MiniBatchKMeans<Float>.fit($0, rows: n, columns: dims, configuration: mb) }
+                    model = try MiniBatchKMeans<Float>.fit(values, rows: n, columns: dims, configuration: mb)
                 } else {
                     var last = start
                     let trace = self.trace
-                    model = try values.withUnsafeBufferPointer {
-                        try KMeans.fit($0, rows: n, columns: dims, configuration: config) { _, s in
+                    model = try KMeans.fit(values, rows: n, columns: dims, configuration: config) { _, s in
                             guard trace else { return }
                             let now = monotonicSeconds()
                             Terminal.note(String(format: "iteration %3d  %7.1f ms  inertia %.8g  shift %.3g  changed %d",
                                                  s.iteration, (now - last) * 1000, s.inertia, s.centerShift, s.labelsChanged), quiet: false)
                             last = now
-                        }
                     }
                 }
                 let seconds = monotonicSeconds() - start
@@ -213,6 +211,19 @@ func readRawFloats(_ path: String) throws -> [Float] {
     fseek(f, 0, SEEK_SET)
     var out = [Float](repeating: 0, count: bytes / 4)
     _ = out.withUnsafeMutableBytes { fread($0.baseAddress, 1, bytes, f) }
+    return out
+}
+
+/// A raw little-endian float32 file, whole, in aligned storage (huge pages when large, as the
+/// CLI's feature matrices get).
+func readRawFloatStorage(_ path: String) throws -> AlignedStorage<Float> {
+    guard let f = fopen(path, "rb") else { throw StrataError(.io, "cannot open for reading", file: path) }
+    defer { fclose(f) }
+    fseek(f, 0, SEEK_END)
+    let bytes = ftell(f)
+    fseek(f, 0, SEEK_SET)
+    let out = AlignedStorage<Float>(repeating: 0, count: bytes / 4)
+    guard fread(out.base, 1, bytes, f) == bytes else { throw StrataError(.io, "short read", file: path) }
     return out
 }
 

@@ -4,8 +4,11 @@
 #define STRATA_AVX2 __attribute__((target("avx2,fma")))
 
 /// The smallest float not below v, and the largest not above.
-static inline float up_f(double v) { float f = (float)v; return (double)f < v ? nextafterf(f, INFINITY) : f; }
-static inline float down_f(double v) { float f = (float)v; return (double)f > v ? nextafterf(f, -INFINITY) : f; }
+/// (Bounds are never negative; on non-negative floats the next float up or down is the bit
+/// pattern plus or minus one, +inf's predecessor being FLT_MAX.)
+static inline float step_bits(float f, int32_t by) { union { float f; int32_t i; } u = { f }; u.i += by; return u.f; }
+static inline float up_f(double v) { float f = (float)v; return (double)f < v ? step_bits(f, 1) : f; }
+static inline float down_f(double v) { float f = (float)v; return (double)f > v ? (f > 0 ? step_bits(f, -1) : -0x1p-149f) : f; }
 
 static inline int separates(double h, double u, double m) { return h > u && 4 * h * (h - u) > m; }
 static inline int rules_out(double l, double u, double m) { return l > u && (l - u) * (l + u) > m; }
@@ -35,6 +38,11 @@ STRATA_AVX2 size_t strata_bounds_scan(const strata_bounds *b, size_t begin, size
         acc += ok ? w * u * u : 0.0;
         out[count] = (int64_t)i;
         count += (size_t)!ok;
+        if (!ok) {  // tightening reads this row next, and rows rarely sit in cache
+            const char *p = (const char *)b->rows + i * b->row_bytes;
+            for (size_t q = 0; q < b->row_bytes && q < 256; q += 64) __builtin_prefetch(p + q);
+            __builtin_prefetch(b->row_sq + i);
+        }
     }
     *inertia += acc;
     return count;

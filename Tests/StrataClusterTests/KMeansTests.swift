@@ -130,6 +130,69 @@ struct KMeansFixture: Decodable {
         }
     }
 
+    /// Integer points on a small grid with integer centers: many rows lie exactly halfway between
+    /// two centers, where only the kernel's first-minimum rule decides. The bounded algorithms
+    /// must make the same choices as Lloyd, in both precisions, weighted or not, on any thread count.
+    @Test(arguments: [false, true])
+    func boundedAlgorithmsEqualLloydOnExactTies(weighted: Bool) throws {
+        var rng = SplitMix64(seed: 77)
+        let n = 6000, d = 3, k = 24
+        let values = (0..<(n * d)).map { _ in Double(rng.next() % 9) }
+        let weights = weighted ? (0..<n).map { _ in Double(1 + rng.next() % 3) } : nil
+        func fit<S: KernelScalar>(_ type: S.Type, _ algorithm: KMeansAlgorithm, threads: Int) throws -> KMeansModel<S> {
+            var config = KMeansConfiguration(k: k)
+            config.algorithm = algorithm
+            config.initialization = .centers((0..<(k * d)).map { Double(($0 * 7) % 9) })
+            config.tolerance = 0
+            config.parallelism = Parallelism(threads: threads)
+            let x = values.map { S($0) }
+            return try x.withUnsafeBufferPointer { try KMeans.fit($0, rows: n, columns: d, configuration: config, weights: weights) }
+        }
+        func check<S: KernelScalar>(_ type: S.Type) throws {
+            let lloyd = try fit(type, .lloyd, threads: 1)
+            for algorithm in [KMeansAlgorithm.hamerly, .yinyang, .elkan] {
+                for threads in [1, 3] {
+                    let fast = try fit(type, algorithm, threads: threads)
+                    #expect(fast.labels == lloyd.labels, "\(algorithm) \(S.self) threads \(threads)")
+                    #expect(fast.iterations == lloyd.iterations, "\(algorithm) \(S.self)")
+                    #expect(fast.centroids == lloyd.centroids, "\(algorithm) \(S.self)")
+                }
+            }
+        }
+        try check(Float.self)
+        try check(Double.self)
+    }
+
+    /// Running sums updated from label changes stay within 1e-10 of sums computed afresh, and a
+    /// cluster that loses every row is exactly empty.
+    @Test func centroidSumsFollowLabelChanges() {
+        var rng = SplitMix64(seed: 5)
+        let n = 5000, d = 4, k = 5
+        let x = (0..<(n * d)).map { _ in Float(rng.nextGaussian() * 100) }
+        var labels = (0..<n).map { Int32($0 % k) }
+        var sums = CentroidSums(k: k, d: d)
+        x.withUnsafeBufferPointer { xb in
+            sums.recompute(xb.baseAddress!, n: n, labels: labels, rowWeights: nil, parallelism: .serial)
+            for round in 0..<40 {
+                var changes: [LabelChange] = []
+                for i in 0..<n where rng.next() % 7 == 0 {
+                    let new = round >= 30 && labels[i] == 4 ? Int32(0) : Int32(rng.next() % 4)  // cluster 4 empties at the end
+                    if new != labels[i] { changes.append(LabelChange(row: i, old: labels[i])); labels[i] = new }
+                }
+                sums.apply([changes], xb.baseAddress!, labels: labels, rowWeights: nil, parallelism: Parallelism(threads: 2))
+                if !sums.valid { sums.recompute(xb.baseAddress!, n: n, labels: labels, rowWeights: nil, parallelism: .serial) }
+            }
+            var last: [LabelChange] = []
+            for i in 0..<n where labels[i] == 4 { last.append(LabelChange(row: i, old: 4)); labels[i] = 0 }
+            sums.apply([last], xb.baseAddress!, labels: labels, rowWeights: nil, parallelism: .serial)
+            var fresh = CentroidSums(k: k, d: d)
+            fresh.recompute(xb.baseAddress!, n: n, labels: labels, rowWeights: nil, parallelism: .serial)
+            #expect(sums.weights == fresh.weights)
+            for (a, b) in zip(sums.sums, fresh.sums) { #expect(abs(a - b) <= 1e-10 * 100 * Double(n), "\(a) vs \(b)") }
+        }
+        #expect(sums.weights[4] == 0 && sums.sums[(4 * d)..<(5 * d)].allSatisfy { $0 == 0 })
+    }
+
     @Test func sameSeedSameResultWhateverTheThreads() throws {
         let (_, x) = try KMeansFixture.load()
         var results: [KMeansModel<Float>] = []

@@ -50,6 +50,8 @@ struct BoundedEngine<S: KernelScalar> {
     private var cumulativeLargest: [Double]
     private var iteration = 0
     private var initialized = false
+    /// Share of rows the last step's scan could not prove (1 before the first step).
+    private var unprovenShare = 1.0
 
     /// - Parameter initialCenters: groups are formed from these (k-means of the centers, 5 Lloyd iterations).
     init(n: Int, d: Int, k: Int, groups: Int, initialCenters: [S]) {
@@ -121,10 +123,14 @@ struct BoundedEngine<S: KernelScalar> {
         let half = Self.halfSeparation(centers, k: k, d: d, epsilon: epsilon)
         let maxNorm = nearest.maxSquaredNorm
         let first = !initialized
+        // Early on most rows fail their bounds, and tightening then rescoring them costs more than
+        // rescoring every row in place with the kernel (measured: break-even near half the rows).
+        let everyRow = unprovenShare > 0.5
         let chunkRows = 4096, chunks = (n + chunkRows - 1) / chunkRows
         let block = 256, batch = t == 1 ? block : max(8, min(block, 16_384 / k))
         var bounds = strata_bounds()
         bounds.k = k; bounds.d = d; bounds.groups = t; bounds.now = iteration
+        bounds.rows = UnsafeRawPointer(x); bounds.row_bytes = d * MemoryLayout<S>.stride
         bounds.max_norm = maxNorm; bounds.root_max_norm = maxNorm.squareRoot().nextUp; bounds.eps = epsilon
         let (ct, cnorm) = nearest.layout
         let perChunk = labels.withUnsafeMutableBufferPointer { lab in
@@ -163,20 +169,27 @@ struct BoundedEngine<S: KernelScalar> {
                                                                     scratch.deallocate(); scores.deallocate(); best.deallocate(); second.deallocate()
                                                                     newLabels.deallocate(); candidates.deallocate(); pending.deallocate()
                                                                 }
-                                                                return r.map { ch -> (Double, [LabelChange], Int, Int, Double) in
-                                                                    var inertia = 0.0, rescored = 0, changed = 0, largest = 0.0
+                                                                return r.map { ch -> (Double, [LabelChange], Int, Int, Double, Int) in
+                                                                    var inertia = 0.0, rescored = 0, changed = 0, largest = 0.0, unproven = 0
                                                                     var changes: [LabelChange] = []
                                                                     let start = ch * chunkRows, end = min(n, start + chunkRows)
                                                                     var s = start
                                                                     while s < end {
                                                                         let e = min(end, s + block)
                                                                         var count: Int
-                                                                        if first {
-                                                                            largest = max(largest, S._rowNorms(x, s, e, d, rs.baseAddress!, rn.baseAddress!))
+                                                                        if first || everyRow {
+                                                                            if first {
+                                                                                largest = max(largest, S._rowNorms(x, s, e, d, rs.baseAddress!, rn.baseAddress!))
+                                                                                unproven += e - s
+                                                                            } else {
+                                                                                var ignored = 0.0
+                                                                                unproven += strata_bounds_scan(&bounds, s, e, &ignored, candidates)
+                                                                            }
                                                                             for i in s..<e { pending[i - s] = Int64(i) }
                                                                             count = e - s
                                                                         } else {
                                                                             let m = strata_bounds_scan(&bounds, s, e, &inertia, candidates)
+                                                                            unproven += m
                                                                             count = m == 0 ? 0 : S._boundsTighten(&bounds, x, ct, cnorm, candidates, m, &inertia, pending)
                                                                         }
                                                                         // Rescore the rest against all k centers, `batch` rows at a time.
@@ -212,7 +225,7 @@ struct BoundedEngine<S: KernelScalar> {
                                                                         }
                                                                         s = e
                                                                     }
-                                                                    return (inertia, changes, rescored, changed, largest)
+                                                                    return (inertia, changes, rescored, changed, largest, unproven)
                                                                 }
                                                             }.flatMap { $0 }
                                                         }
@@ -235,6 +248,7 @@ struct BoundedEngine<S: KernelScalar> {
             quantum = Double(sign: .plus, exponent: scale.exponent - 29, significand: 1)
         }
         initialized = true
+        unprovenShare = Double(perChunk.reduce(0) { $0 + $1.5 }) / Double(max(n, 1))
         return EStepResult(inertia: perChunk.reduce(0) { $0 + $1.0 }, changes: perChunk.map(\.1), rescored: perChunk.reduce(0) { $0 + $1.2 },
                            changed: perChunk.reduce(0) { $0 + $1.3 })
     }

@@ -10,9 +10,6 @@ import StrataKernels
 /// The E-step is Lloyd's (every distance), Hamerly's or Yinyang's (`BoundedEngine`) or Elkan's;
 /// all reach the same labels, and the M-step's sums (`CentroidSums`) depend only on the labels,
 /// so every algorithm returns the same centers bit for bit, whatever the thread count.
-import Foundation
-let debugTrace = ProcessInfo.processInfo.environment["STRATA_TRACE"] != nil
-nonisolated(unsafe) var debugTightened = 0
 enum Lloyd<S: KernelScalar> {
     static var chunkRows: Int { 4096 }
 
@@ -40,9 +37,6 @@ enum Lloyd<S: KernelScalar> {
             : nil
         var elkan = algorithm == .elkan ? ElkanBounds<S>(rows: n, k: k, d: d) : nil
         var sums = CentroidSums(k: k, d: d)
-        var t0 = DispatchTime.now().uptimeNanoseconds
-        func lap(_ what: String) { if debugTrace { let t = DispatchTime.now().uptimeNanoseconds; print(what, Double(t - t0) / 1e6); t0 = t } }
-        lap("init")
         var history: [KMeansIterationStatistics] = []
         var strict = false
         var iteration = 0
@@ -61,11 +55,8 @@ enum Lloyd<S: KernelScalar> {
         }
         while iteration < maxIterations {
             let step = eStep(sums.valid)
-            if debugTrace { print("rescored \(step.rescored) tightened \(debugTightened)"); debugTightened = 0 }
             if sums.valid { sums.apply(step.changes, x, labels: labels, rowWeights: weights, parallelism: parallelism) }
-            lap("estep")
             if !sums.valid { sums.recompute(x, n: n, labels: labels, rowWeights: weights, parallelism: parallelism) }
-            lap("sums")
             var s = sums.sums, w = sums.weights
             if w.contains(0) {
                 relocateEmpty(x, n: n, d: d, k: k, centers: centers, labels: labels, weights: weights, sums: &s, clusterWeights: &w)
@@ -93,11 +84,9 @@ enum Lloyd<S: KernelScalar> {
         }
         // Without strict convergence, one more assignment makes the labels match the returned centers.
         if !strict { _ = eStep(false) }
-        lap("final")
         var clusterWeights = [Double](repeating: 0, count: k)
         for i in 0..<n { clusterWeights[Int(labels[i])] += weights?[i] ?? 1 }
         let inertia = exactInertia(x, n: n, d: d, centers: centers, labels: labels, weights: weights, parallelism: parallelism)
-        lap("inertia")
         return Result(centers: centers, labels: labels, inertia: inertia, iterations: iteration, history: history, clusterWeights: clusterWeights)
     }
 

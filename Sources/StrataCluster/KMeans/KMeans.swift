@@ -1,7 +1,6 @@
 import StrataCore
 import StrataKernels
 import StrataPrep
-import Dispatch
 
 /// K-Means clustering (Lloyd 1982; k-means++ seeding, Arthur & Vassilvitskii 2007) with
 /// scikit-learn's semantics: given the same initial centers on Float64 data, labels and the
@@ -28,17 +27,24 @@ public enum KMeans {
             try ensure(weights.allSatisfy { $0 >= 0 && $0.isFinite }, .invalidConfiguration, "sample weights must be finite and ≥ 0")
             try ensure(weights.contains { $0 > 0 }, .invalidConfiguration, "every sample weight is 0")
         }
-        var t0 = DispatchTime.now().uptimeNanoseconds
-        func lap(_ what: String) { if debugTrace { let t = DispatchTime.now().uptimeNanoseconds; print(what, Double(t - t0) / 1e6); t0 = t } }
-        for i in 0..<(n * d) where !x[i].isFinite {
-            throw StrataError(.nonFiniteInput, "value at row \(i / d + 1), column \(i % d + 1) is not finite")
-        }
+        // scikit-learn's tolerance: tol × mean per-feature variance (population). Moments of fixed
+        // chunks of rows in parallel, merged in chunk order; a non-finite value makes its column's
+        // moments non-finite, and is then located for the error.
         let base = x.baseAddress!
-        // scikit-learn's tolerance: tol × mean per-feature variance (population).
-        let moments = MomentsKernel.columnMoments(base, rows: n, columns: d)
+        let chunkRows = 65_536, chunks = (n + chunkRows - 1) / chunkRows
+        let moments = configuration.parallelism.map(ranges: chunks, minimumChunk: 1) { r in
+            r.map { ch in
+                let lo = ch * chunkRows, rows = min(n, lo + chunkRows) - lo
+                return MomentsKernel.columnMoments(base + lo * d, rows: rows, columns: d)
+            }
+        }.flatMap { $0 }.reduce(nil) { (total: [Moments]?, chunk: [Moments]) in total.map { zip($0, chunk).map { $0.merged(with: $1) } } ?? chunk }!
+        if moments.contains(where: { !$0.mean.isFinite || !$0.m2.isFinite }) {
+            for i in 0..<(n * d) where !x[i].isFinite {
+                throw StrataError(.nonFiniteInput, "value at row \(i / d + 1), column \(i % d + 1) is not finite")
+            }
+        }
         let meanVariance = moments.reduce(0) { $0 + $1.populationVariance }
         let tolerance = configuration.tolerance * meanVariance / Double(d)
-        lap("finite+moments")
 
         let root = SplitMix64(seed: configuration.seed)
         var best: Lloyd<S>.Result? = nil

@@ -30,6 +30,8 @@ public final class AlignedStorage<Element: BitwiseCopyable>: @unchecked Sendable
     private let owner: AnyObject?
 
     private static var mapThreshold: Int { 1 << 20 }
+    /// Mapped buffers from this size on ask for transparent huge pages.
+    private static var hugePageThreshold: Int { 64 << 20 }
 
     /// Creates an empty buffer able to hold `capacity` elements without growing.
     /// - Complexity: O(1) for mapped buffers (pages are touched lazily), else O(capacity).
@@ -153,6 +155,11 @@ public final class AlignedStorage<Element: BitwiseCopyable>: @unchecked Sendable
         guard let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
             fatalError("Strata: out of memory mapping \(bytes) bytes")
         }
+        #if os(Linux)
+        // Transparent huge pages where the system leaves them to madvise: random row access over
+        // a large matrix (bounded K-Means tightening rows) otherwise misses the TLB on every row.
+        if bytes >= Self.hugePageThreshold { _ = madvise(p, bytes, 14 /* MADV_HUGEPAGE */) }
+        #endif
         return p.bindMemory(to: Element.self, capacity: bytes / MemoryLayout<Element>.stride)
     }
 }

@@ -31,6 +31,8 @@ typedef struct {
     int32_t *stamp;
     float *row_norm;            // ‖x‖ rounded up
     double *row_sq;             // ‖x‖²
+    const void *rows;           // the data, row_bytes per row: the scan prefetches the rows it leaves
+    size_t row_bytes;
 } strata_bounds;
 
 /// Rows [begin, end): those whose centers the bounds prove add w·u² to *inertia; the others go
