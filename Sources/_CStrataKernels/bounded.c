@@ -13,8 +13,9 @@ static inline float down_f(double v) { float f = (float)v; return (double)f > v 
 static inline int separates(double h, double u, double m) { return h > u && 4 * h * (h - u) > m; }
 static inline int rules_out(double l, double u, double m) { return l > u && (l - u) * (l + u) > m; }
 
-static inline double allowance(const strata_bounds *b, double x2) {
-    return b->eps * (x2 + b->max_norm + 2 * sqrt(x2 * b->max_norm));
+/// A for row i (‖x‖ from its rounded-up norm, so no square root).
+static inline double allowance(const strata_bounds *b, size_t i, double x2) {
+    return b->eps * (x2 + b->max_norm + 2 * (double)b->row_norm[i] * b->root_max_norm);
 }
 
 // Branch-free: whether the half separation or the lower bound proves a row is data-dependent,
@@ -125,7 +126,7 @@ static inline void moved_bounds(const strata_bounds *b, size_t i, double *u, dou
             const size_t i = idx[r];                                                             \
             const int32_t a = b->labels[i];                                                      \
             const T score = FMA((T)-2.0, acc[r], cnorm[a]);                                      \
-            const double x2 = b->row_sq[i], A = allowance(b, x2);                                \
+            const double x2 = b->row_sq[i], A = allowance(b, i, x2);                             \
             double tight = x2 + (double)score + A;                                               \
             tight = sqrt(tight > 0 ? tight : 0);                                                 \
             double u, l;                                                                         \
@@ -151,44 +152,55 @@ STRATA_AVX2 size_t strata_bounds_tighten_f64(const strata_bounds *b, const doubl
     TIGHTEN_BODY(double, 4, fma)
 }
 
+// Square roots in batches of 64 rows (vectorized), bounds scattered back per row.
 #define RENEW_BODY(T)                                                                            \
     const size_t k = b->k, t = b->groups, now = b->now;                                          \
     double acc = 0;                                                                              \
     double gmin[t > 1 ? t : 1];                                                                  \
-    for (size_t r = 0; r < count; r++) {                                                         \
-        const size_t i = (size_t)rows[r];                                                        \
-        const double x2 = b->row_sq[i], A = allowance(b, x2);                                    \
-        double sb;                                                                               \
-        if (t == 1) {                                                                            \
-            sb = (double)best[r];                                                                \
-            double v = x2 + (double)second[r] - A;                                               \
-            b->lower[i] = k > 1 ? down_f(sqrt(v > 0 ? v : 0)) : INFINITY;                        \
-        } else {                                                                                 \
-            const T *s = scores + r * k;                                                         \
-            size_t bi = 0;                                                                       \
-            for (size_t c = 1; c < k; c++) if (s[c] < s[bi]) bi = c; /* first minimum */         \
-            labels_out[r] = (int32_t)bi;                                                         \
-            sb = (double)s[bi];                                                                  \
-            for (size_t q = 0; q < t; q++) gmin[q] = INFINITY;                                   \
-            for (size_t c = 0; c < k; c++) {                                                     \
-                if (c == bi) continue;                                                           \
-                const size_t q = (size_t)b->group_of[c];                                         \
-                if ((double)s[c] < gmin[q]) gmin[q] = (double)s[c];                              \
+    double up2[64], low2[64];                                                                    \
+    for (size_t r0 = 0; r0 < count; r0 += 64) {                                                  \
+        const size_t m = count - r0 < 64 ? count - r0 : 64;                                      \
+        for (size_t q = 0; q < m; q++) {                                                         \
+            const size_t r = r0 + q, i = (size_t)rows[r];                                        \
+            const double x2 = b->row_sq[i], A = allowance(b, i, x2);                             \
+            double sb;                                                                           \
+            if (t == 1) {                                                                        \
+                sb = (double)best[r];                                                            \
+                low2[q] = x2 + (double)second[r] - A;                                            \
+            } else {                                                                             \
+                const T *s = scores + r * k;                                                     \
+                size_t bi = 0;                                                                   \
+                for (size_t c = 1; c < k; c++) if (s[c] < s[bi]) bi = c; /* first minimum */     \
+                labels_out[r] = (int32_t)bi;                                                     \
+                sb = (double)s[bi];                                                              \
+                for (size_t g = 0; g < t; g++) gmin[g] = INFINITY;                               \
+                for (size_t c = 0; c < k; c++) {                                                 \
+                    if (c == bi) continue;                                                       \
+                    const size_t g = (size_t)b->group_of[c];                                     \
+                    if ((double)s[c] < gmin[g]) gmin[g] = (double)s[c];                          \
+                }                                                                                \
+                float *gl = b->group_lower + i * t;                                              \
+                float overall = INFINITY;                                                        \
+                for (size_t g = 0; g < t; g++) {                                                 \
+                    double v = x2 + gmin[g] - A;                                                 \
+                    gl[g] = isinf(gmin[g]) ? INFINITY : down_f(sqrt(v > 0 ? v : 0));             \
+                    overall = gl[g] < overall ? gl[g] : overall;                                 \
+                }                                                                                \
+                low2[q] = overall; /* already a bound */                                         \
             }                                                                                    \
-            float *g = b->group_lower + i * t;                                                   \
-            float overall = INFINITY;                                                            \
-            for (size_t q = 0; q < t; q++) {                                                     \
-                double v = x2 + gmin[q] - A;                                                     \
-                g[q] = isinf(gmin[q]) ? INFINITY : down_f(sqrt(v > 0 ? v : 0));                  \
-                overall = g[q] < overall ? g[q] : overall;                                       \
-            }                                                                                    \
-            b->lower[i] = overall;                                                               \
+            up2[q] = x2 + sb + A;                                                                \
         }                                                                                        \
-        double v = x2 + sb + A;                                                                  \
-        const float u = up_f(sqrt(v > 0 ? v : 0));                                               \
-        b->upper[i] = u;                                                                         \
-        b->stamp[i] = (int32_t)now;                                                              \
-        acc += (b->weights ? b->weights[i] : 1.0) * (double)u * (double)u;                       \
+        for (size_t q = 0; q < m; q++) up2[q] = sqrt(up2[q] > 0 ? up2[q] : 0);                   \
+        if (t == 1)                                                                              \
+            for (size_t q = 0; q < m; q++) low2[q] = sqrt(low2[q] > 0 ? low2[q] : 0);            \
+        for (size_t q = 0; q < m; q++) {                                                         \
+            const size_t i = (size_t)rows[r0 + q];                                               \
+            const float u = up_f(up2[q]);                                                        \
+            b->upper[i] = u;                                                                     \
+            b->lower[i] = t > 1 ? (float)low2[q] : (k > 1 ? down_f(low2[q]) : INFINITY);         \
+            b->stamp[i] = (int32_t)now;                                                          \
+            acc += (b->weights ? b->weights[i] : 1.0) * (double)u * (double)u;                   \
+        }                                                                                        \
     }                                                                                            \
     *inertia += acc;
 
