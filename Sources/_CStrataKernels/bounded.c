@@ -164,7 +164,7 @@ STRATA_AVX2 size_t strata_bounds_tighten_f64(const strata_bounds *b, const doubl
             const size_t r = r0 + q, i = (size_t)rows[r];                                        \
             const double x2 = b->row_sq[i], A = allowance(b, i, x2);                             \
             double sb;                                                                           \
-            if (t == 1) {                                                                        \
+            if (!scores) {                                                                       \
                 sb = (double)best[r];                                                            \
                 low2[q] = x2 + (double)second[r] - A;                                            \
             } else {                                                                             \
@@ -191,13 +191,20 @@ STRATA_AVX2 size_t strata_bounds_tighten_f64(const strata_bounds *b, const doubl
             up2[q] = x2 + sb + A;                                                                \
         }                                                                                        \
         for (size_t q = 0; q < m; q++) up2[q] = sqrt(up2[q] > 0 ? up2[q] : 0);                   \
-        if (t == 1)                                                                              \
+        if (!scores)                                                                             \
             for (size_t q = 0; q < m; q++) low2[q] = sqrt(low2[q] > 0 ? low2[q] : 0);            \
         for (size_t q = 0; q < m; q++) {                                                         \
             const size_t i = (size_t)rows[r0 + q];                                               \
             const float u = up_f(up2[q]);                                                        \
             b->upper[i] = u;                                                                     \
-            b->lower[i] = t > 1 ? (float)low2[q] : (k > 1 ? down_f(low2[q]) : INFINITY);         \
+            if (scores) {                                                                        \
+                b->lower[i] = (float)low2[q];                                                    \
+            } else {                                                                             \
+                const float l = k > 1 ? down_f(low2[q]) : INFINITY;                              \
+                b->lower[i] = l;                                                                 \
+                /* groups: the second-nearest bounds every group; each then moves by its own drift */ \
+                for (size_t g = 0; g < t && t > 1; g++) b->group_lower[i * t + g] = l;           \
+            }                                                                                    \
             b->stamp[i] = (int32_t)now;                                                          \
             acc += (b->weights ? b->weights[i] : 1.0) * (double)u * (double)u;                   \
         }                                                                                        \

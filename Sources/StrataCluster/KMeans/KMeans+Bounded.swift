@@ -206,7 +206,8 @@ struct BoundedEngine<S: KernelScalar> {
                                                                                 for q in 0..<p { (scratch + q * d).update(from: x + Int(rows[q]) * d, count: d) }
                                                                                 source = UnsafePointer(scratch)
                                                                             }
-                                                                            if t == 1 {
+                                                                            if t == 1 || first || everyRow {
+                                                                                // Every row: the fused argmin; group bounds start from the second-nearest.
                                                                                 nearest.assign(source, rows: p, labels: newLabels, best: best, second: second)
                                                                                 S._boundsRenew(&bounds, rows, p, nil, best, second, nil, &inertia)
                                                                             } else {

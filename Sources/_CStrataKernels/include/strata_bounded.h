@@ -49,8 +49,9 @@ size_t strata_bounds_tighten_f64(const strata_bounds *b, const double *x, const 
                                  const int64_t *rows, size_t count, double *inertia, int64_t *pending);
 
 /// Renews the bounds of rows rescored against all k centers (as of `now`), adding w·u² to
-/// *inertia. groups == 1: from the assignment kernel's labels, best and second; groups > 1:
-/// from the scores kernel's count × k scores, the label (first minimum) written to labels_out.
+/// *inertia: from the assignment kernel's best and second (scores NULL; with groups, every group
+/// bound starts at the second-nearest's), or from the scores kernel's count × k scores, every
+/// group bound exact and the label (first minimum) written to labels_out.
 void strata_bounds_renew_f32(const strata_bounds *b, const int64_t *rows, size_t count, int32_t *labels_out,
                              const float *best, const float *second, const float *scores, double *inertia);
 void strata_bounds_renew_f64(const strata_bounds *b, const int64_t *rows, size_t count, int32_t *labels_out,
