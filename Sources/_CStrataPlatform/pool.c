@@ -18,24 +18,32 @@ struct strata_pool {
     pthread_t *threads;
     pthread_mutex_t lock;
     pthread_cond_t wake;
-    // Run generation (high 32 bits) and the next task to claim (low 32 bits) in one word, so a
-    // worker still looping from the previous run can never claim a task of the next one: its
-    // compare-exchange fails as soon as the generation has moved.
+    // Run generation (high 24 bits), the run's task count (20 bits) and the next task to claim
+    // (low 20 bits) in one word. A claim is a compare-exchange on the whole word, so it succeeds
+    // only for a task of the run whose count it read: a worker still looping from a finished run
+    // can never claim, even while the caller is already writing the next run's task, context
+    // and count (it reads none of them until a claim succeeded, and a run's caller cannot move
+    // on while one of its tasks is claimed and unfinished).
     _Atomic uint64_t state;
     _Atomic size_t finished;     // tasks finished in this run
     _Atomic int sleepers;
     _Atomic int stopping;
-    size_t tasks;
     strata_pool_task task;
     void *context;
 };
 
+#define GENERATION_SHIFT 40
+#define COUNT_SHIFT 20
+#define FIELD_MASK ((uint64_t)STRATA_POOL_MAX_TASKS)
+
+static inline uint64_t generation_of(uint64_t s) { return s >> GENERATION_SHIFT; }
+
 static void take_tasks(strata_pool *p, uint64_t generation) {
     for (;;) {
         uint64_t s = atomic_load_explicit(&p->state, memory_order_acquire);
-        if ((s >> 32) != generation) return;
-        size_t t = (size_t)(s & 0xffffffffu);
-        if (t >= p->tasks) return;
+        if (generation_of(s) != generation) return;
+        const size_t t = (size_t)(s & FIELD_MASK), count = (size_t)((s >> COUNT_SHIFT) & FIELD_MASK);
+        if (t >= count) return;
         if (!atomic_compare_exchange_weak_explicit(&p->state, &s, s + 1, memory_order_acq_rel, memory_order_acquire)) continue;
         p->task(p->context, t);
         atomic_fetch_add_explicit(&p->finished, 1, memory_order_acq_rel);
@@ -50,11 +58,11 @@ static void *worker_main(void *arg) {
     for (;;) {
         uint64_t g;
         int spins = 0;
-        while ((g = atomic_load_explicit(&p->state, memory_order_acquire) >> 32) == seen) {
+        while ((g = generation_of(atomic_load_explicit(&p->state, memory_order_acquire))) == seen) {
             if (++spins < SPIN_LIMIT) { CPU_RELAX(); continue; }
             pthread_mutex_lock(&p->lock);
             atomic_fetch_add(&p->sleepers, 1);
-            while ((g = atomic_load_explicit(&p->state, memory_order_acquire) >> 32) == seen) pthread_cond_wait(&p->wake, &p->lock);
+            while ((g = generation_of(atomic_load_explicit(&p->state, memory_order_acquire))) == seen) pthread_cond_wait(&p->wake, &p->lock);
             atomic_fetch_sub(&p->sleepers, 1);
             pthread_mutex_unlock(&p->lock);
             break;
@@ -82,11 +90,17 @@ strata_pool *strata_pool_create(size_t workers) {
     return p;
 }
 
-// Starts a new generation with task 0 next (the release store publishes tasks, task and
-// context), then wakes sleeping workers.
-static uint64_t publish(strata_pool *p) {
-    uint64_t g = (atomic_load_explicit(&p->state, memory_order_relaxed) >> 32) + 1;
-    atomic_store_explicit(&p->state, g << 32, memory_order_release);
+// The state word of generation g with `count` tasks, task 0 next. Generations wrap at 2²⁴; a
+// worker only ever compares them for equality with the one it last saw.
+static inline uint64_t state_word(uint64_t g, size_t count) {
+    return ((g & 0xffffffu) << GENERATION_SHIFT) | ((uint64_t)count << COUNT_SHIFT);
+}
+
+// Starts a new generation with task 0 next (the release store publishes task and context),
+// then wakes sleeping workers.
+static uint64_t publish(strata_pool *p, size_t count) {
+    uint64_t g = (generation_of(atomic_load_explicit(&p->state, memory_order_relaxed)) + 1) & 0xffffffu;
+    atomic_store_explicit(&p->state, state_word(g, count), memory_order_release);
     if (atomic_load(&p->sleepers) > 0) {
         pthread_mutex_lock(&p->lock);
         pthread_cond_broadcast(&p->wake);
@@ -101,11 +115,14 @@ void strata_pool_run(strata_pool *p, size_t tasks, strata_pool_task task, void *
         for (size_t t = 0; t < tasks; t++) task(context, t);
         return;
     }
-    p->tasks = tasks;
+    if (tasks > STRATA_POOL_MAX_TASKS) {  // in slices the state word can count
+        for (size_t t = 0; t < tasks; t++) task(context, t);
+        return;
+    }
     p->task = task;
     p->context = context;
     atomic_store_explicit(&p->finished, 0, memory_order_relaxed);
-    uint64_t g = publish(p);
+    uint64_t g = publish(p, tasks);
     take_tasks(p, g);
     while (atomic_load_explicit(&p->finished, memory_order_acquire) < tasks) CPU_RELAX();
 }
@@ -114,8 +131,8 @@ void strata_pool_destroy(strata_pool *p) {
     if (!p) return;
     atomic_store_explicit(&p->stopping, 1, memory_order_release);
     pthread_mutex_lock(&p->lock);
-    uint64_t g = (atomic_load_explicit(&p->state, memory_order_relaxed) >> 32) + 1;
-    atomic_store_explicit(&p->state, g << 32, memory_order_release);
+    uint64_t g = (generation_of(atomic_load_explicit(&p->state, memory_order_relaxed)) + 1) & 0xffffffu;
+    atomic_store_explicit(&p->state, state_word(g, 0), memory_order_release);
     pthread_cond_broadcast(&p->wake);
     pthread_mutex_unlock(&p->lock);
     for (size_t i = 0; i < p->workers; i++) pthread_join(p->threads[i], NULL);

@@ -8,7 +8,9 @@ import StrataCore
             let counts = UnsafeMutablePointer<Int>.allocate(capacity: 64)
             defer { counts.deallocate() }
             let shared = UncheckedSendable(counts)
-            for run in 0..<3000 {
+            // Back-to-back runs of varying size: a worker still leaving one run while the caller
+            // sets up the next once claimed a task of the next run early (a task ran twice).
+            for run in 0..<10_000 {
                 let tasks = 1 + run % 64
                 counts.initialize(repeating: 0, count: 64)
                 pool.forEach(tasks) { t in shared.value[t] += 1 }

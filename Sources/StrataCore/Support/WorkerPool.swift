@@ -30,6 +30,11 @@ public final class WorkerPool: @unchecked Sendable {
             for t in 0..<max(tasks, 0) { body(t) }
             return
         }
+        let most = Int(STRATA_POOL_MAX_TASKS)
+        if tasks > most {  // slices the C pool can count
+            for base in stride(from: 0, to: tasks, by: most) { forEach(min(most, tasks - base)) { body(base + $0) } }
+            return
+        }
         withoutActuallyEscaping(body) { body in
             var closure = body
             withUnsafeMutablePointer(to: &closure) { context in

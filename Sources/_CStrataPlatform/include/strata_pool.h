@@ -14,6 +14,10 @@ typedef void (*strata_pool_task)(void *context, size_t task);
 /// NULL when a thread cannot be started.
 strata_pool *strata_pool_create(size_t workers);
 
+/// The most tasks one run spreads over the threads; a larger run is carried out by the caller alone
+/// (`WorkerPool` splits larger runs).
+#define STRATA_POOL_MAX_TASKS 0xfffff
+
 /// Runs task(context, t) for every t in 0..<tasks, spread over the caller and the workers, and
 /// returns when all have finished. Not reentrant: one run at a time per pool.
 void strata_pool_run(strata_pool *pool, size_t tasks, strata_pool_task task, void *context);
