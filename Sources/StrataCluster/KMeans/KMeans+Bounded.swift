@@ -127,7 +127,7 @@ struct BoundedEngine<S: KernelScalar> {
         // rescoring every row in place with the kernel (measured: break-even near half the rows).
         let everyRow = unprovenShare > 0.5
         let chunkRows = 4096, chunks = (n + chunkRows - 1) / chunkRows
-        let block = 256, batch = t == 1 ? block : max(8, min(block, 16_384 / k))
+        let block = chunkRows, batch = t == 1 ? 256 : max(8, min(256, 16_384 / k))
         var bounds = strata_bounds()
         bounds.k = k; bounds.d = d; bounds.groups = t; bounds.now = iteration
         bounds.rows = UnsafeRawPointer(x); bounds.row_bytes = d * MemoryLayout<S>.stride
@@ -169,8 +169,8 @@ struct BoundedEngine<S: KernelScalar> {
                                                                     scratch.deallocate(); scores.deallocate(); best.deallocate(); second.deallocate()
                                                                     newLabels.deallocate(); candidates.deallocate(); pending.deallocate()
                                                                 }
-                                                                return r.map { ch -> (Double, [LabelChange], Int, Int, Double, Int) in
-                                                                    var inertia = 0.0, rescored = 0, changed = 0, largest = 0.0, unproven = 0
+                                                                return r.map { ch -> (Double, [LabelChange], Int, Int, Double, Int, Int) in
+                                                                    var inertia = 0.0, rescored = 0, changed = 0, largest = 0.0, unproven = 0, sampled = 0
                                                                     var changes: [LabelChange] = []
                                                                     let start = ch * chunkRows, end = min(n, start + chunkRows)
                                                                     var s = start
@@ -181,16 +181,19 @@ struct BoundedEngine<S: KernelScalar> {
                                                                             if first {
                                                                                 largest = max(largest, S._rowNorms(x, s, e, d, rs.baseAddress!, rn.baseAddress!))
                                                                                 unproven += e - s
+                                                                                sampled += e - s
                                                                             } else if (s / block) % 8 == 0 {
                                                                                 // The share of rows the bounds would not prove, from every 8th block.
                                                                                 var ignored = 0.0
-                                                                                unproven += 8 * strata_bounds_scan(&bounds, s, e, &ignored, candidates)
+                                                                                unproven += strata_bounds_scan(&bounds, s, e, &ignored, candidates)
+                                                                                sampled += e - s
                                                                             }
                                                                             for i in s..<e { pending[i - s] = Int64(i) }
                                                                             count = e - s
                                                                         } else {
                                                                             let m = strata_bounds_scan(&bounds, s, e, &inertia, candidates)
                                                                             unproven += m
+                                                                            sampled += e - s
                                                                             count = m == 0 ? 0 : S._boundsTighten(&bounds, x, ct, cnorm, candidates, m, &inertia, pending)
                                                                         }
                                                                         // Rescore the rest against all k centers, `batch` rows at a time.
@@ -227,7 +230,7 @@ struct BoundedEngine<S: KernelScalar> {
                                                                         }
                                                                         s = e
                                                                     }
-                                                                    return (inertia, changes, rescored, changed, largest, unproven)
+                                                                    return (inertia, changes, rescored, changed, largest, unproven, sampled)
                                                                 }
                                                             }.flatMap { $0 }
                                                         }
@@ -250,7 +253,7 @@ struct BoundedEngine<S: KernelScalar> {
             quantum = Double(sign: .plus, exponent: scale.exponent - 29, significand: 1)
         }
         initialized = true
-        unprovenShare = Double(perChunk.reduce(0) { $0 + $1.5 }) / Double(max(n, 1))
+        unprovenShare = Double(perChunk.reduce(0) { $0 + $1.5 }) / Double(max(perChunk.reduce(0) { $0 + $1.6 }, 1))
         return EStepResult(inertia: perChunk.reduce(0) { $0 + $1.0 }, changes: perChunk.map(\.1), rescored: perChunk.reduce(0) { $0 + $1.2 },
                            changed: perChunk.reduce(0) { $0 + $1.3 })
     }
