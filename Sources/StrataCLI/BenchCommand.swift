@@ -101,11 +101,11 @@ struct BenchCommand: ParsableCommand {
                     var last = start
                     let trace = self.trace
                     model = try KMeans.fit(values, rows: n, columns: dims, configuration: config) { _, s in
-                            guard trace else { return }
-                            let now = monotonicSeconds()
-                            Terminal.note(String(format: "iteration %3d  %7.1f ms  inertia %.8g  shift %.3g  changed %d",
-                                                 s.iteration, (now - last) * 1000, s.inertia, s.centerShift, s.labelsChanged), quiet: false)
-                            last = now
+                        guard trace else { return }
+                        let now = monotonicSeconds()
+                        Terminal.note(String(format: "iteration %3d  %7.1f ms  inertia %.8g  shift %.3g  changed %d",
+                                             s.iteration, (now - last) * 1000, s.inertia, s.centerShift, s.labelsChanged), quiet: false)
+                        last = now
                     }
                 }
                 let seconds = monotonicSeconds() - start
@@ -204,14 +204,8 @@ struct BenchCommand: ParsableCommand {
 
 /// A raw little-endian float32 file, whole.
 func readRawFloats(_ path: String) throws -> [Float] {
-    guard let f = fopen(path, "rb") else { throw StrataError(.io, "cannot open for reading", file: path) }
-    defer { fclose(f) }
-    fseek(f, 0, SEEK_END)
-    let bytes = ftell(f)
-    fseek(f, 0, SEEK_SET)
-    var out = [Float](repeating: 0, count: bytes / 4)
-    _ = out.withUnsafeMutableBytes { fread($0.baseAddress, 1, bytes, f) }
-    return out
+    let storage = try readRawFloatStorage(path)
+    return Array(UnsafeBufferPointer(start: storage.base, count: storage.count))
 }
 
 /// A raw little-endian float32 file, whole, in aligned storage (huge pages when large, as the

@@ -97,15 +97,23 @@ struct BoundedEngine<S: KernelScalar> {
         return half
     }
 
+    /// How far each center moved from `old` to `new`, rounded up by the relative `epsilon`.
+    static func drifts(old: [S], new: [S], k: Int, d: Int, epsilon: Double) -> [Double] {
+        (0..<k).map { c in
+            var s = 0.0
+            for j in 0..<d { let t = Double(new[c * d + j]) - Double(old[c * d + j]); s += t * t }
+            return s.squareRoot() * (1 + epsilon)
+        }
+    }
+
     /// Records how far the centers moved from `old` to `new` (bounds move lazily).
     mutating func centersMoved(old: [S], new: [S]) {
         var groupDrift = [Double](repeating: 0, count: groups)
         var largest = 0.0
         let base = iteration * k
+        let drift = Self.drifts(old: old, new: new, k: k, d: d, epsilon: epsilon)
         for c in 0..<k {
-            var s = 0.0
-            for j in 0..<d { let t = Double(new[c * d + j]) - Double(old[c * d + j]); s += t * t }
-            let delta = (s.squareRoot() * (1 + epsilon) / quantum).rounded(.up) * quantum
+            let delta = (drift[c] / quantum).rounded(.up) * quantum
             cumulativeCenter.append(cumulativeCenter[base + c] + delta)
             groupDrift[Int(groupOf[c])] = max(groupDrift[Int(groupOf[c])], delta)
             largest = max(largest, delta)

@@ -55,12 +55,7 @@ struct ElkanBounds<S: KernelScalar> {
     /// by 1 − 2⁻²² more than covers that, so the bound stays below the true distance. Rows in
     /// parallel ranges (the n × k update is the price of Elkan's bounds).
     mutating func centersMoved(old: [S], new: [S], k: Int, d: Int, labels: [Int32], parallelism: Parallelism) {
-        var delta = [Double](repeating: 0, count: k)
-        for c in 0..<k {
-            var s = 0.0
-            for j in 0..<d { let t = Double(new[c * d + j]) - Double(old[c * d + j]); s += t * t }
-            delta[c] = s.squareRoot() * (1 + epsilon)
-        }
+        let delta = BoundedEngine<S>.drifts(old: old, new: new, k: k, d: d, epsilon: epsilon)
         let shrink: Float = 1 - 0x1p-22
         let deltaF = delta.map { Float($0).nextUp }
         let n = upper.count
