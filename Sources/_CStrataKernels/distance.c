@@ -6,22 +6,26 @@
 
 // ---- float32: 8 centroids per block, 4 points at a time ------------------------------------
 
-// Horizontal argmin over lanes (lowest index on ties); with `second`, also the second-smallest
-// value overall: the other lanes' minima and the winning lane's own second.
+// Across the 8 lanes of the per-lane minima: the smallest value, the lowest center index holding
+// it, and (with `second`) the second smallest overall: the other lanes' minima and the winning
+// lane's own second. Lanes hold distinct centers (lane q only ever sees centers ≡ q mod 8).
 STRATA_AVX2 static inline void argmin8(__m256 v, __m256i idx, __m256 v2, float *best, int32_t *label, float *second) {
-    float vals[8], vals2[8]; int32_t ids[8];
-    _mm256_storeu_ps(vals, v);
-    _mm256_storeu_ps(vals2, v2);
-    _mm256_storeu_si256((__m256i *)ids, idx);
-    float b = vals[0]; int32_t l = ids[0]; int w = 0;
-    for (int i = 1; i < 8; i++) {
-        if (vals[i] < b || (vals[i] == b && ids[i] < l)) { b = vals[i]; l = ids[i]; w = i; }
-    }
-    *best = b; *label = l;
+    __m256 m = _mm256_min_ps(v, _mm256_permute_ps(v, 0xB1));
+    m = _mm256_min_ps(m, _mm256_permute_ps(m, 0x4E));
+    m = _mm256_min_ps(m, _mm256_permute2f128_ps(m, m, 1));
+    const __m256i none = _mm256_set1_epi32(INT32_MAX);
+    __m256i li = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(none), _mm256_castsi256_ps(idx), _mm256_cmp_ps(v, m, _CMP_EQ_OQ)));
+    li = _mm256_min_epi32(li, _mm256_shuffle_epi32(li, 0xB1));
+    li = _mm256_min_epi32(li, _mm256_shuffle_epi32(li, 0x4E));
+    li = _mm256_min_epi32(li, _mm256_permute2x128_si256(li, li, 1));
+    *best = _mm256_cvtss_f32(m);
+    *label = _mm256_cvtsi256_si32(li);
     if (second) {
-        float s = vals2[w];
-        for (int i = 0; i < 8; i++) if (i != w && vals[i] < s) s = vals[i];
-        *second = s;
+        __m256 s = _mm256_blendv_ps(v, v2, _mm256_castsi256_ps(_mm256_cmpeq_epi32(idx, li)));
+        s = _mm256_min_ps(s, _mm256_permute_ps(s, 0xB1));
+        s = _mm256_min_ps(s, _mm256_permute_ps(s, 0x4E));
+        s = _mm256_min_ps(s, _mm256_permute2f128_ps(s, s, 1));
+        *second = _mm256_cvtss_f32(s);
     }
 }
 
@@ -33,76 +37,95 @@ STRATA_AVX2 static inline void keep_min8(__m256 v, __m256i idx, __m256 *best, __
     *lab = _mm256_castps_si256(_mm256_blendv_ps(_mm256_castsi256_ps(*lab), _mm256_castsi256_ps(idx), m));
 }
 
-// Register blocking: 2 points × 4 centroid blocks (32 centroids) = 8 accumulators; per dimension
-// 4 centroid loads + 2 broadcasts feed 8 FMAs, so the loop is FMA-bound, not load-bound.
-STRATA_AVX2 void strata_assign_f32(const float *x, size_t n, size_t d, const float *ct, const float *cnorm, size_t k,
-                                   int32_t *labels, float *best, float *second) {
-    const size_t blocks = (k + 7) / 8;
-    const __m256 minus2 = _mm256_set1_ps(-2.0f);
-    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    size_t i = 0;
-    for (; i + 2 <= n; i += 2) {
-        const float *x0 = x + i * d, *x1 = x0 + d;
-        __m256 b0 = _mm256_set1_ps(INFINITY), b1 = b0, s0 = b0, s1 = b0;
-        __m256i l0 = _mm256_setzero_si256(), l1 = l0;
-        size_t b = 0;
-        for (; b + 4 <= blocks; b += 4) {
-            const float *c0 = ct + b * d * 8, *c1 = c0 + d * 8, *c2 = c1 + d * 8, *c3 = c2 + d * 8;
-            __m256 a00 = _mm256_setzero_ps(), a01 = a00, a02 = a00, a03 = a00;
-            __m256 a10 = a00, a11 = a00, a12 = a00, a13 = a00;
-            for (size_t j = 0; j < d; j++) {
-                __m256 v0 = _mm256_load_ps(c0 + j * 8), v1 = _mm256_load_ps(c1 + j * 8);
-                __m256 v2 = _mm256_load_ps(c2 + j * 8), v3 = _mm256_load_ps(c3 + j * 8);
-                __m256 p0 = _mm256_broadcast_ss(x0 + j), p1 = _mm256_broadcast_ss(x1 + j);
-                a00 = _mm256_fmadd_ps(p0, v0, a00); a01 = _mm256_fmadd_ps(p0, v1, a01);
-                a02 = _mm256_fmadd_ps(p0, v2, a02); a03 = _mm256_fmadd_ps(p0, v3, a03);
-                a10 = _mm256_fmadd_ps(p1, v0, a10); a11 = _mm256_fmadd_ps(p1, v1, a11);
-                a12 = _mm256_fmadd_ps(p1, v2, a12); a13 = _mm256_fmadd_ps(p1, v3, a13);
-            }
-            __m256 n0 = _mm256_loadu_ps(cnorm + b * 8), n1 = _mm256_loadu_ps(cnorm + b * 8 + 8);
-            __m256 n2 = _mm256_loadu_ps(cnorm + b * 8 + 16), n3 = _mm256_loadu_ps(cnorm + b * 8 + 24);
-            __m256i i0 = _mm256_add_epi32(lane, _mm256_set1_epi32((int)(b * 8)));
-            __m256i i1 = _mm256_add_epi32(i0, _mm256_set1_epi32(8));
-            __m256i i2 = _mm256_add_epi32(i0, _mm256_set1_epi32(16));
-            __m256i i3 = _mm256_add_epi32(i0, _mm256_set1_epi32(24));
-            keep_min8(_mm256_fmadd_ps(minus2, a00, n0), i0, &b0, &l0, &s0);
-            keep_min8(_mm256_fmadd_ps(minus2, a01, n1), i1, &b0, &l0, &s0);
-            keep_min8(_mm256_fmadd_ps(minus2, a02, n2), i2, &b0, &l0, &s0);
-            keep_min8(_mm256_fmadd_ps(minus2, a03, n3), i3, &b0, &l0, &s0);
-            keep_min8(_mm256_fmadd_ps(minus2, a10, n0), i0, &b1, &l1, &s1);
-            keep_min8(_mm256_fmadd_ps(minus2, a11, n1), i1, &b1, &l1, &s1);
-            keep_min8(_mm256_fmadd_ps(minus2, a12, n2), i2, &b1, &l1, &s1);
-            keep_min8(_mm256_fmadd_ps(minus2, a13, n3), i3, &b1, &l1, &s1);
-        }
-        for (; b < blocks; b++) {
-            const float *c = ct + b * d * 8;
-            __m256 a0 = _mm256_setzero_ps(), a1 = a0;
-            for (size_t j = 0; j < d; j++) {
-                __m256 v = _mm256_load_ps(c + j * 8);
-                a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(x0 + j), v, a0);
-                a1 = _mm256_fmadd_ps(_mm256_broadcast_ss(x1 + j), v, a1);
-            }
-            __m256 nb = _mm256_loadu_ps(cnorm + b * 8);
-            __m256i ib = _mm256_add_epi32(lane, _mm256_set1_epi32((int)(b * 8)));
-            keep_min8(_mm256_fmadd_ps(minus2, a0, nb), ib, &b0, &l0, &s0);
-            keep_min8(_mm256_fmadd_ps(minus2, a1, nb), ib, &b1, &l1, &s1);
-        }
-        argmin8(b0, l0, s0, best + i, labels + i, second ? second + i : 0);
-        argmin8(b1, l1, s1, best + i + 1, labels + i + 1, second ? second + i + 1 : 0);
+// The assignment body, P points × 4 centroid blocks (32 centroids) of accumulators: per
+// dimension 4 centroid loads and P broadcasts feed 4P FMAs. AVX2 has 16 vector registers, so
+// P = 2 there; AVX-512VL's 32 (still 256-bit vectors) take P = 4, half the loads and per-block
+// bookkeeping per FMA. Each (point, centroid) score is the same FMA chain either way.
+#define ASSIGN_F32_BODY(P)                                                                                   \
+    const size_t blocks = (k + 7) / 8;                                                                       \
+    const __m256 minus2 = _mm256_set1_ps(-2.0f);                                                             \
+    const __m256i lane = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);                                          \
+    for (size_t i = 0; i < n; i += P) {                                                                      \
+        const size_t rows = n - i < P ? n - i : P;                                                           \
+        const float *xp[P];                                                                                  \
+        for (size_t p = 0; p < P; p++) xp[p] = x + (i + (p < rows ? p : 0)) * d;                             \
+        __m256 bb[P], ss[P];                                                                                 \
+        __m256i ll[P];                                                                                       \
+        for (size_t p = 0; p < P; p++) { bb[p] = _mm256_set1_ps(INFINITY); ss[p] = bb[p]; ll[p] = _mm256_setzero_si256(); } \
+        size_t b = 0;                                                                                        \
+        for (; b + 4 <= blocks; b += 4) {                                                                    \
+            const float *c0 = ct + b * d * 8, *c1 = c0 + d * 8, *c2 = c1 + d * 8, *c3 = c2 + d * 8;          \
+            __m256 a[P][4];                                                                                  \
+            for (size_t p = 0; p < P; p++) for (size_t q = 0; q < 4; q++) a[p][q] = _mm256_setzero_ps();     \
+            for (size_t j = 0; j < d; j++) {                                                                 \
+                __m256 v0 = _mm256_load_ps(c0 + j * 8), v1 = _mm256_load_ps(c1 + j * 8);                     \
+                __m256 v2 = _mm256_load_ps(c2 + j * 8), v3 = _mm256_load_ps(c3 + j * 8);                     \
+                for (size_t p = 0; p < P; p++) {                                                             \
+                    __m256 xb = _mm256_broadcast_ss(xp[p] + j);                                              \
+                    a[p][0] = _mm256_fmadd_ps(xb, v0, a[p][0]); a[p][1] = _mm256_fmadd_ps(xb, v1, a[p][1]);  \
+                    a[p][2] = _mm256_fmadd_ps(xb, v2, a[p][2]); a[p][3] = _mm256_fmadd_ps(xb, v3, a[p][3]);  \
+                }                                                                                            \
+            }                                                                                                \
+            for (size_t q = 0; q < 4; q++) {                                                                 \
+                __m256 nq = _mm256_loadu_ps(cnorm + (b + q) * 8);                                            \
+                __m256i iq = _mm256_add_epi32(lane, _mm256_set1_epi32((int)((b + q) * 8)));                  \
+                for (size_t p = 0; p < P; p++) KEEP(_mm256_fmadd_ps(minus2, a[p][q], nq), iq, &bb[p], &ll[p], &ss[p]); \
+            }                                                                                                \
+        }                                                                                                    \
+        for (; b < blocks; b++) {                                                                            \
+            const float *c = ct + b * d * 8;                                                                 \
+            __m256 a[P];                                                                                     \
+            for (size_t p = 0; p < P; p++) a[p] = _mm256_setzero_ps();                                       \
+            for (size_t j = 0; j < d; j++) {                                                                 \
+                __m256 v = _mm256_load_ps(c + j * 8);                                                        \
+                for (size_t p = 0; p < P; p++) a[p] = _mm256_fmadd_ps(_mm256_broadcast_ss(xp[p] + j), v, a[p]); \
+            }                                                                                                \
+            __m256 nb = _mm256_loadu_ps(cnorm + b * 8);                                                      \
+            __m256i ib = _mm256_add_epi32(lane, _mm256_set1_epi32((int)(b * 8)));                            \
+            for (size_t p = 0; p < P; p++) KEEP(_mm256_fmadd_ps(minus2, a[p], nb), ib, &bb[p], &ll[p], &ss[p]); \
+        }                                                                                                    \
+        for (size_t p = 0; p < rows; p++)                                                                    \
+            argmin8(bb[p], ll[p], ss[p], best + i + p, labels + i + p, second ? second + i + p : 0);         \
     }
-    for (; i < n; i++) {
-        const float *x0 = x + i * d;
-        __m256 b0 = _mm256_set1_ps(INFINITY), s0 = b0;
-        __m256i l0 = _mm256_setzero_si256();
-        for (size_t b = 0; b < blocks; b++) {
-            const float *c = ct + b * d * 8;
-            __m256 a0 = _mm256_setzero_ps();
-            for (size_t j = 0; j < d; j++) a0 = _mm256_fmadd_ps(_mm256_broadcast_ss(x0 + j), _mm256_load_ps(c + j * 8), a0);
-            keep_min8(_mm256_fmadd_ps(minus2, a0, _mm256_loadu_ps(cnorm + b * 8)),
-                      _mm256_add_epi32(lane, _mm256_set1_epi32((int)(b * 8))), &b0, &l0, &s0);
-        }
-        argmin8(b0, l0, s0, best + i, labels + i, second ? second + i : 0);
-    }
+
+#define KEEP keep_min8
+STRATA_AVX2 static void assign_f32_avx2(const float *x, size_t n, size_t d, const float *ct, const float *cnorm, size_t k,
+                                        int32_t *labels, float *best, float *second) {
+    ASSIGN_F32_BODY(2)
+}
+#undef KEEP
+
+#define STRATA_AVX512 __attribute__((target("avx512f,avx512vl,avx2,fma")))
+
+// keep_min8 with a mask register instead of blends.
+STRATA_AVX512 static inline void keep_min8_mask(__m256 v, __m256i idx, __m256 *best, __m256i *lab, __m256 *second) {
+    *second = _mm256_min_ps(*second, _mm256_max_ps(*best, v));
+    __mmask8 m = _mm256_cmp_ps_mask(v, *best, _CMP_LT_OQ);
+    *best = _mm256_mask_mov_ps(*best, m, v);
+    *lab = _mm256_mask_mov_epi32(*lab, m, idx);
+}
+
+#define KEEP keep_min8_mask
+STRATA_AVX512 static void assign_f32_avx512(const float *x, size_t n, size_t d, const float *ct, const float *cnorm, size_t k,
+                                            int32_t *labels, float *best, float *second) {
+    ASSIGN_F32_BODY(4)
+}
+#undef KEEP
+
+static int use_avx512 = -1;
+
+int strata_kernels_avx512(int enable) {
+    const int supported = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl");
+    if (enable >= 0) use_avx512 = enable && supported;
+    else if (use_avx512 < 0) use_avx512 = supported;
+    return use_avx512;
+}
+
+void strata_assign_f32(const float *x, size_t n, size_t d, const float *ct, const float *cnorm, size_t k,
+                       int32_t *labels, float *best, float *second) {
+    if (use_avx512 < 0) strata_kernels_avx512(-1);
+    if (use_avx512) assign_f32_avx512(x, n, d, ct, cnorm, k, labels, best, second);
+    else assign_f32_avx2(x, n, d, ct, cnorm, k, labels, best, second);
 }
 
 // ---- float64: 4 centroids per block, 4 points at a time ------------------------------------
@@ -131,7 +154,7 @@ STRATA_AVX2 static inline __m128i blend_idx(__m128i cur, __m128i idx, __m256d ma
     return _mm_castps_si128(_mm_blendv_ps(_mm_castsi128_ps(cur), _mm_castsi128_ps(idx), take));
 }
 
-STRATA_AVX2 void strata_assign_f64(const double *x, size_t n, size_t d, const double *ct, const double *cnorm, size_t k,
+STRATA_AVX2 static void assign_f64_avx2(const double *x, size_t n, size_t d, const double *ct, const double *cnorm, size_t k,
                                    int32_t *labels, double *best, double *second) {
     const size_t blocks = (k + 3) / 4;
     const __m256d minus2 = _mm256_set1_pd(-2.0);
@@ -188,6 +211,87 @@ STRATA_AVX2 void strata_assign_f64(const double *x, size_t n, size_t d, const do
         }
         argmin4(b0, l0, s0, best + i, labels + i, second ? second + i : 0);
     }
+}
+
+// argmin4 with masks, vectorized across lanes (see argmin8).
+STRATA_AVX512 static inline void argmin4m(__m256d v, __m128i idx, __m256d v2, double *best, int32_t *label, double *second) {
+    __m256d m = _mm256_min_pd(v, _mm256_permute_pd(v, 0x5));
+    m = _mm256_min_pd(m, _mm256_permute2f128_pd(m, m, 1));
+    __mmask8 eq = _mm256_cmp_pd_mask(v, m, _CMP_EQ_OQ);
+    __m128i li = _mm_mask_mov_epi32(_mm_set1_epi32(INT32_MAX), eq, idx);
+    li = _mm_min_epi32(li, _mm_shuffle_epi32(li, 0xB1));
+    li = _mm_min_epi32(li, _mm_shuffle_epi32(li, 0x4E));
+    *best = _mm256_cvtsd_f64(m);
+    *label = _mm_cvtsi128_si32(li);
+    if (second) {
+        __mmask8 w = _mm_cmpeq_epi32_mask(idx, li);
+        __m256d s = _mm256_mask_mov_pd(v, w, v2);
+        s = _mm256_min_pd(s, _mm256_permute_pd(s, 0x5));
+        s = _mm256_min_pd(s, _mm256_permute2f128_pd(s, s, 1));
+        *second = _mm256_cvtsd_f64(s);
+    }
+}
+// 4 points × 4 blocks (16 centroids) of accumulators in AVX-512VL's 32 registers.
+STRATA_AVX512 static void assign_f64_avx512(const double *x, size_t n, size_t d, const double *ct, const double *cnorm, size_t k,
+                                   int32_t *labels, double *best, double *second) {
+    const size_t blocks = (k + 3) / 4;
+    const __m256d minus2 = _mm256_set1_pd(-2.0);
+    const __m128i lane = _mm_setr_epi32(0, 1, 2, 3);
+    for (size_t i = 0; i < n; i += 4) {
+        const size_t rows = n - i < 4 ? n - i : 4;
+        const double *xp[4];
+        for (size_t p = 0; p < 4; p++) xp[p] = x + (i + (p < rows ? p : 0)) * d;
+        __m256d bb[4], ss[4]; __m128i ll[4];
+        for (int p = 0; p < 4; p++) { bb[p] = _mm256_set1_pd(INFINITY); ss[p] = bb[p]; ll[p] = _mm_setzero_si128(); }
+        size_t b = 0;
+        for (; b + 4 <= blocks; b += 4) {
+            const double *c0 = ct + b * d * 4;
+            __m256d a[4][4];
+            for (int p = 0; p < 4; p++) for (int q = 0; q < 4; q++) a[p][q] = _mm256_setzero_pd();
+            for (size_t j = 0; j < d; j++) {
+                __m256d v[4];
+                for (int q = 0; q < 4; q++) v[q] = _mm256_load_pd(c0 + q * d * 4 + j * 4);
+                for (int p = 0; p < 4; p++) {
+                    __m256d bp = _mm256_broadcast_sd(xp[p] + j);
+                    for (int q = 0; q < 4; q++) a[p][q] = _mm256_fmadd_pd(bp, v[q], a[p][q]);
+                }
+            }
+            for (int q = 0; q < 4; q++) {
+                __m256d nq = _mm256_loadu_pd(cnorm + (b + q) * 4);
+                __m128i iq = _mm_add_epi32(lane, _mm_set1_epi32((int)((b + q) * 4)));
+                for (int p = 0; p < 4; p++) {
+                    __m256d s = _mm256_fmadd_pd(minus2, a[p][q], nq);
+                    ss[p] = _mm256_min_pd(ss[p], _mm256_max_pd(bb[p], s));
+                    __mmask8 m = _mm256_cmp_pd_mask(s, bb[p], _CMP_LT_OQ);
+                    bb[p] = _mm256_mask_mov_pd(bb[p], m, s);
+                    ll[p] = _mm_mask_mov_epi32(ll[p], m, iq);
+                }
+            }
+        }
+        for (; b < blocks; b++) {
+            const double *c = ct + b * d * 4;
+            __m256d a[4];
+            for (int p = 0; p < 4; p++) a[p] = _mm256_setzero_pd();
+            for (size_t j = 0; j < d; j++) { __m256d v = _mm256_load_pd(c + j * 4); for (int p = 0; p < 4; p++) a[p] = _mm256_fmadd_pd(_mm256_broadcast_sd(xp[p] + j), v, a[p]); }
+            __m256d nb = _mm256_loadu_pd(cnorm + b * 4);
+            __m128i ib = _mm_add_epi32(lane, _mm_set1_epi32((int)(b * 4)));
+            for (int p = 0; p < 4; p++) {
+                __m256d s = _mm256_fmadd_pd(minus2, a[p], nb);
+                ss[p] = _mm256_min_pd(ss[p], _mm256_max_pd(bb[p], s));
+                __mmask8 m = _mm256_cmp_pd_mask(s, bb[p], _CMP_LT_OQ);
+                bb[p] = _mm256_mask_mov_pd(bb[p], m, s);
+                ll[p] = _mm_mask_mov_epi32(ll[p], m, ib);
+            }
+        }
+        for (size_t p = 0; p < rows; p++) argmin4m(bb[p], ll[p], ss[p], best + i + p, labels + i + p, second ? second + i + p : 0);
+    }
+}
+
+void strata_assign_f64(const double *x, size_t n, size_t d, const double *ct, const double *cnorm, size_t k,
+                       int32_t *labels, double *best, double *second) {
+    if (use_avx512 < 0) strata_kernels_avx512(-1);
+    if (use_avx512) assign_f64_avx512(x, n, d, ct, cnorm, k, labels, best, second);
+    else assign_f64_avx2(x, n, d, ct, cnorm, k, labels, best, second);
 }
 
 STRATA_AVX2 float strata_sqdist_f32(const float *a, const float *b, size_t d) {

@@ -1,5 +1,6 @@
 #include "strata_kernels.h"
 #include <immintrin.h>
+#include <math.h>
 
 #define STRATA_AVX2 __attribute__((target("avx2,fma")))
 
@@ -67,3 +68,35 @@ STRATA_AVX2 void strata_moments_f32(const float *x, size_t n, double out[3]) { M
 
 STRATA_AVX2 double strata_sum_sq_dev_f64(const double *x, size_t n, double mean) { SSD_BODY(LOAD_F64) }
 STRATA_AVX2 double strata_sum_sq_dev_f32(const float *x, size_t n, double mean) { SSD_BODY(LOAD_F32) }
+
+// Column moments of one block of rows (row-major m × d): per column the sum in row order, then
+// the mean and the squared deviations from it in row order, and the extremes (NaN skipped by the
+// comparisons, as Swift's min and max do; the sum still turns NaN). Vectorized across columns,
+// so each column's arithmetic is the scalar loop's.
+#define COLUMN_MOMENTS_BODY                                                                   \
+    _Pragma("clang fp contract(off)") /* t * t rounded before the add, as the scalar loop does */ \
+    for (size_t j = 0; j < d; j++) { mean[j] = 0; ssd[j] = 0; lo[j] = INFINITY; hi[j] = -INFINITY; } \
+    for (size_t i = 0; i < m; i++) {                                                          \
+        const __typeof__(x[0]) *row = x + i * d;                                              \
+        for (size_t j = 0; j < d; j++) {                                                      \
+            const double v = (double)row[j];                                                  \
+            mean[j] += v;                                                                     \
+            lo[j] = v < lo[j] ? v : lo[j];                                                    \
+            hi[j] = v >= hi[j] ? v : hi[j];                                                   \
+        }                                                                                     \
+    }                                                                                         \
+    for (size_t j = 0; j < d; j++) mean[j] /= (double)m;                                      \
+    for (size_t i = 0; i < m; i++) {                                                          \
+        const __typeof__(x[0]) *row = x + i * d;                                              \
+        for (size_t j = 0; j < d; j++) { const double t = (double)row[j] - mean[j]; ssd[j] += t * t; } \
+    }
+
+STRATA_AVX2 void strata_column_moments_f32(const float *restrict x, size_t m, size_t d, double *restrict mean,
+                                           double *restrict ssd, double *restrict lo, double *restrict hi) {
+    COLUMN_MOMENTS_BODY
+}
+
+STRATA_AVX2 void strata_column_moments_f64(const double *restrict x, size_t m, size_t d, double *restrict mean,
+                                           double *restrict ssd, double *restrict lo, double *restrict hi) {
+    COLUMN_MOMENTS_BODY
+}

@@ -21,6 +21,41 @@ import StrataTestSupport
         #expect(simd32.mean == reference.mean && simd32.min == reference.min && simd32.max == reference.max)
     }
 
+    /// The column kernel is the plain two-pass loop per block of 1024 rows, merged in block order,
+    /// bit for bit, in both precisions; a NaN makes its column's moments non-finite.
+    @Test(arguments: [1, 1023, 1024, 1025, 3000])
+    func columnMomentsMatchScalarLoop(rows n: Int) {
+        var rng = SplitMix64(seed: UInt64(n))
+        for d in [1, 3, 32, 33] {
+            let x = (0..<(n * d)).map { _ in rng.nextGaussian() * 3 + 1e4 }
+            func reference(_ v: (Int) -> Double) -> [Moments] {
+                (0..<d).map { j in
+                    var total = Moments()
+                    for start in stride(from: 0, to: n, by: 1024) {
+                        let rows = start..<min(n, start + 1024)
+                        var b = Moments()
+                        b.count = rows.count
+                        b.mean = rows.reduce(0.0) { $0 + v($1 * d + j) } / Double(rows.count)
+                        b.m2 = rows.reduce(0.0) { let t = v($1 * d + j) - b.mean; return $0 + t * t }
+                        b.min = rows.reduce(Double.infinity) { Swift.min($0, v($1 * d + j)) }
+                        b.max = rows.reduce(-Double.infinity) { Swift.max($0, v($1 * d + j)) }
+                        total = total.merged(with: b)
+                    }
+                    return total
+                }
+            }
+            let got = x.withUnsafeBufferPointer { MomentsKernel.columnMoments($0.baseAddress!, rows: n, columns: d) }
+            #expect(got == reference { x[$0] }, "rows \(n) columns \(d)")
+            let f = x.map(Float.init)
+            let got32 = f.withUnsafeBufferPointer { MomentsKernel.columnMoments($0.baseAddress!, rows: n, columns: d) }
+            #expect(got32 == reference { Double(f[$0]) }, "float32, rows \(n) columns \(d)")
+            var bad = x
+            bad[(n / 2) * d + d - 1] = .nan
+            let withNaN = bad.withUnsafeBufferPointer { MomentsKernel.columnMoments($0.baseAddress!, rows: n, columns: d) }
+            #expect(!withNaN[d - 1].mean.isFinite && withNaN[0..<(d - 1)].allSatisfy { $0.mean.isFinite })
+        }
+    }
+
     @Test func mergeEqualsWhole() {
         var rng = SplitMix64(seed: 11)
         let x = (0..<9000).map { _ in rng.nextGaussian() * 3 + 1e6 }

@@ -36,14 +36,16 @@ struct BoundedEngine<S: KernelScalar> {
     let epsilon: Double
     /// Drifts are rounded up to multiples of this power of two (exact running sums); set by the first step.
     private var quantum = 1.0
-    private var upper: [Float]
-    private var lower: [Float]
+    // Per-row state, written for every row by the first step (mapped, huge pages: nothing is
+    // zeroed up front, and the first step faults the pages in from both threads).
+    private let upper: AlignedStorage<Float>
+    private let lower: AlignedStorage<Float>
     /// n × groups, only when groups > 1.
-    private var groupLower: [Float]
-    private var stamp: [Int32]
+    private let groupLower: AlignedStorage<Float>
+    private let stamp: AlignedStorage<Int32>
     /// ‖x_i‖ rounded up, and ‖x_i‖² (filled by the first step).
-    private var rowNorm: [Float]
-    private var rowSquare: [Double]
+    private let rowNorm: AlignedStorage<Float>
+    private let rowSquare: AlignedStorage<Double>
     /// Running sums of the drifts, one row per iteration: per center (k), per group, the largest.
     private var cumulativeCenter: [Double]
     private var cumulativeGroup: [Double]
@@ -71,12 +73,12 @@ struct BoundedEngine<S: KernelScalar> {
             let grouping = try? initialCenters.withUnsafeBufferPointer { try KMeans.fit($0, rows: k, columns: d, configuration: config) }
             groupOf = grouping?.labels ?? (0..<k).map { Int32($0 * t / k) }
         }
-        upper = [Float](repeating: .infinity, count: n)
-        lower = [Float](repeating: 0, count: n)
-        groupLower = t > 1 ? [Float](repeating: 0, count: n * t) : []
-        stamp = [Int32](repeating: 0, count: n)
-        rowNorm = [Float](repeating: 0, count: n)
-        rowSquare = [Double](repeating: 0, count: n)
+        upper = AlignedStorage(capacity: n)
+        lower = AlignedStorage(capacity: n)
+        groupLower = AlignedStorage(capacity: t > 1 ? n * t : 1)
+        stamp = AlignedStorage(capacity: n)
+        rowNorm = AlignedStorage(capacity: n)
+        rowSquare = AlignedStorage(capacity: n)
         cumulativeCenter = [Double](repeating: 0, count: k)
         cumulativeGroup = [Double](repeating: 0, count: t)
         cumulativeLargest = [0]
@@ -141,112 +143,100 @@ struct BoundedEngine<S: KernelScalar> {
         bounds.rows = UnsafeRawPointer(x); bounds.row_bytes = d * MemoryLayout<S>.stride
         bounds.max_norm = maxNorm; bounds.root_max_norm = maxNorm.squareRoot().nextUp; bounds.eps = epsilon
         let (ct, cnorm) = nearest.layout
+        bounds.upper = upper.base; bounds.lower = lower.base; bounds.group_lower = t > 1 ? groupLower.base : nil
+        bounds.stamp = stamp.base; bounds.row_norm = rowNorm.base; bounds.row_sq = rowSquare.base
+        let (rn, rs) = (rowNorm.base, rowSquare.base)
         let perChunk = labels.withUnsafeMutableBufferPointer { lab in
-            upper.withUnsafeMutableBufferPointer { up in
-                lower.withUnsafeMutableBufferPointer { lo in
-                    groupLower.withUnsafeMutableBufferPointer { gl in
-                        stamp.withUnsafeMutableBufferPointer { st in
-                            rowNorm.withUnsafeMutableBufferPointer { rn in
-                                rowSquare.withUnsafeMutableBufferPointer { rs in
-                                    half.withUnsafeBufferPointer { hb in
-                                        cumulativeCenter.withUnsafeBufferPointer { cc in
-                                            cumulativeGroup.withUnsafeBufferPointer { cg in
-                                                cumulativeLargest.withUnsafeBufferPointer { cl in
-                                                    groupOf.withUnsafeBufferPointer { go in
-                                                        weights.withUnsafeOptionalBufferPointer { wb in
-                                                            bounds.half = hb.baseAddress; bounds.cum_center = cc.baseAddress
-                                                            bounds.cum_group = cg.baseAddress; bounds.cum_largest = cl.baseAddress
-                                                            bounds.group_of = go.baseAddress; bounds.weights = wb?.baseAddress
-                                                            bounds.labels = UnsafePointer(lab.baseAddress); bounds.upper = up.baseAddress
-                                                            bounds.lower = lo.baseAddress; bounds.group_lower = gl.baseAddress
-                                                            bounds.stamp = st.baseAddress; bounds.row_norm = rn.baseAddress
-                                                            bounds.row_sq = rs.baseAddress
-                                                            // SAFETY: chunk ch reads and writes only its own rows of the per-row arrays
-                                                            // (the C kernels index them by row); the tables are read-only here.
-                                                            let shared = UncheckedSendable((bounds, lab.baseAddress!))
-                                                            return parallelism.map(ranges: chunks, minimumChunk: 1, oversplit: 4) { r in
-                                                                var (bounds, lab) = shared.value
-                                                                let scratch = UnsafeMutablePointer<S>.allocate(capacity: batch * d)
-                                                                let scores = UnsafeMutablePointer<S>.allocate(capacity: t > 1 ? batch * k : 1)
-                                                                let best = UnsafeMutablePointer<S>.allocate(capacity: batch)
-                                                                let second = UnsafeMutablePointer<S>.allocate(capacity: batch)
-                                                                let newLabels = UnsafeMutablePointer<Int32>.allocate(capacity: batch)
-                                                                let candidates = UnsafeMutablePointer<Int64>.allocate(capacity: block)
-                                                                let pending = UnsafeMutablePointer<Int64>.allocate(capacity: block)
-                                                                defer {
-                                                                    scratch.deallocate(); scores.deallocate(); best.deallocate(); second.deallocate()
-                                                                    newLabels.deallocate(); candidates.deallocate(); pending.deallocate()
-                                                                }
-                                                                return r.map { ch -> (Double, [LabelChange], Int, Int, Double, Int, Int) in
-                                                                    var inertia = 0.0, rescored = 0, changed = 0, largest = 0.0, unproven = 0, sampled = 0
-                                                                    var changes: [LabelChange] = []
-                                                                    let start = ch * chunkRows, end = min(n, start + chunkRows)
-                                                                    var s = start
-                                                                    while s < end {
-                                                                        let e = min(end, s + block)
-                                                                        var count: Int
-                                                                        if first || everyRow {
-                                                                            if first {
-                                                                                largest = max(largest, S._rowNorms(x, s, e, d, rs.baseAddress!, rn.baseAddress!))
-                                                                                unproven += e - s
-                                                                                sampled += e - s
-                                                                            } else if (s / block) % 8 == 0 {
-                                                                                // The share of rows the bounds would not prove, from every 8th block.
-                                                                                var ignored = 0.0
-                                                                                unproven += strata_bounds_scan(&bounds, s, e, &ignored, candidates)
-                                                                                sampled += e - s
-                                                                            }
-                                                                            for i in s..<e { pending[i - s] = Int64(i) }
-                                                                            count = e - s
-                                                                        } else {
-                                                                            let m = strata_bounds_scan(&bounds, s, e, &inertia, candidates)
-                                                                            unproven += m
-                                                                            sampled += e - s
-                                                                            count = m == 0 ? 0 : S._boundsTighten(&bounds, x, ct, cnorm, candidates, m, &inertia, pending)
-                                                                        }
-                                                                        // Rescore the rest against all k centers, `batch` rows at a time.
-                                                                        var q0 = 0
-                                                                        while q0 < count {
-                                                                            let p = min(batch, count - q0)
-                                                                            let rows = pending + q0
-                                                                            let contiguous = rows[p - 1] - rows[0] == Int64(p - 1)
-                                                                            let source: UnsafePointer<S>
-                                                                            if contiguous {
-                                                                                source = x + Int(rows[0]) * d
-                                                                            } else {
-                                                                                for q in 0..<p { (scratch + q * d).update(from: x + Int(rows[q]) * d, count: d) }
-                                                                                source = UnsafePointer(scratch)
-                                                                            }
-                                                                            if t == 1 || first || everyRow {
-                                                                                // Every row: the fused argmin; group bounds start from the second-nearest.
-                                                                                nearest.assign(source, rows: p, labels: newLabels, best: best, second: second)
-                                                                                S._boundsRenew(&bounds, rows, p, nil, best, second, nil, &inertia)
-                                                                            } else {
-                                                                                nearest.scores(source, rows: p, out: scores)
-                                                                                S._boundsRenew(&bounds, rows, p, newLabels, nil, nil, scores, &inertia)
-                                                                            }
-                                                                            for q in 0..<p {
-                                                                                let i = Int(rows[q])
-                                                                                if newLabels[q] != lab[i] {
-                                                                                    changed += 1
-                                                                                    if recordChanges { changes.append(LabelChange(row: i, old: lab[i])) }
-                                                                                    lab[i] = newLabels[q]
-                                                                                }
-                                                                            }
-                                                                            rescored += p
-                                                                            q0 += p
-                                                                        }
-                                                                        s = e
-                                                                    }
-                                                                    return (inertia, changes, rescored, changed, largest, unproven, sampled)
-                                                                }
-                                                            }.flatMap { $0 }
+            half.withUnsafeBufferPointer { hb in
+                cumulativeCenter.withUnsafeBufferPointer { cc in
+                    cumulativeGroup.withUnsafeBufferPointer { cg in
+                        cumulativeLargest.withUnsafeBufferPointer { cl in
+                            groupOf.withUnsafeBufferPointer { go in
+                                weights.withUnsafeOptionalBufferPointer { wb in
+                                    bounds.half = hb.baseAddress; bounds.cum_center = cc.baseAddress
+                                    bounds.cum_group = cg.baseAddress; bounds.cum_largest = cl.baseAddress
+                                    bounds.group_of = go.baseAddress; bounds.weights = wb?.baseAddress
+                                    bounds.labels = UnsafePointer(lab.baseAddress)
+                                    // SAFETY: chunk ch reads and writes only its own rows of the per-row arrays
+                                    // (the C kernels index them by row); the tables are read-only here.
+                                    let shared = UncheckedSendable((bounds, lab.baseAddress!))
+                                    return parallelism.map(ranges: chunks, minimumChunk: 1, oversplit: 4) { r in
+                                        var (bounds, lab) = shared.value
+                                        let scratch = UnsafeMutablePointer<S>.allocate(capacity: batch * d)
+                                        let scores = UnsafeMutablePointer<S>.allocate(capacity: t > 1 ? batch * k : 1)
+                                        let best = UnsafeMutablePointer<S>.allocate(capacity: batch)
+                                        let second = UnsafeMutablePointer<S>.allocate(capacity: batch)
+                                        let newLabels = UnsafeMutablePointer<Int32>.allocate(capacity: batch)
+                                        let candidates = UnsafeMutablePointer<Int64>.allocate(capacity: block)
+                                        let pending = UnsafeMutablePointer<Int64>.allocate(capacity: block)
+                                        defer {
+                                            scratch.deallocate(); scores.deallocate(); best.deallocate(); second.deallocate()
+                                            newLabels.deallocate(); candidates.deallocate(); pending.deallocate()
+                                        }
+                                        return r.map { ch -> (Double, [LabelChange], Int, Int, Double, Int, Int) in
+                                            var inertia = 0.0, rescored = 0, changed = 0, largest = 0.0, unproven = 0, sampled = 0
+                                            var changes: [LabelChange] = []
+                                            let start = ch * chunkRows, end = min(n, start + chunkRows)
+                                            var s = start
+                                            while s < end {
+                                                let e = min(end, s + block)
+                                                var count: Int
+                                                if first || everyRow {
+                                                    if first {
+                                                        largest = max(largest, S._rowNorms(x, s, e, d, rs, rn))
+                                                        unproven += e - s
+                                                        sampled += e - s
+                                                    } else if (s / block) % 8 == 0 {
+                                                        // The share of rows the bounds would not prove, from every 8th block.
+                                                        var ignored = 0.0
+                                                        unproven += strata_bounds_scan(&bounds, s, e, &ignored, candidates)
+                                                        sampled += e - s
+                                                    }
+                                                    for i in s..<e { pending[i - s] = Int64(i) }
+                                                    count = e - s
+                                                } else {
+                                                    let m = strata_bounds_scan(&bounds, s, e, &inertia, candidates)
+                                                    unproven += m
+                                                    sampled += e - s
+                                                    count = m == 0 ? 0 : S._boundsTighten(&bounds, x, ct, cnorm, candidates, m, &inertia, pending)
+                                                }
+                                                // Rescore the rest against all k centers, `batch` rows at a time.
+                                                var q0 = 0
+                                                while q0 < count {
+                                                    let p = min(batch, count - q0)
+                                                    let rows = pending + q0
+                                                    let contiguous = rows[p - 1] - rows[0] == Int64(p - 1)
+                                                    let source: UnsafePointer<S>
+                                                    if contiguous {
+                                                        source = x + Int(rows[0]) * d
+                                                    } else {
+                                                        for q in 0..<p { (scratch + q * d).update(from: x + Int(rows[q]) * d, count: d) }
+                                                        source = UnsafePointer(scratch)
+                                                    }
+                                                    if t == 1 || first || everyRow {
+                                                        // Every row: the fused argmin; group bounds start from the second-nearest.
+                                                        nearest.assign(source, rows: p, labels: newLabels, best: best, second: second)
+                                                        S._boundsRenew(&bounds, rows, p, nil, best, second, nil, &inertia)
+                                                    } else {
+                                                        nearest.scores(source, rows: p, out: scores)
+                                                        S._boundsRenew(&bounds, rows, p, newLabels, nil, nil, scores, &inertia)
+                                                    }
+                                                    for q in 0..<p {
+                                                        let i = Int(rows[q])
+                                                        if newLabels[q] != lab[i] {
+                                                            changed += 1
+                                                            if recordChanges { changes.append(LabelChange(row: i, old: lab[i])) }
+                                                            lab[i] = newLabels[q]
                                                         }
                                                     }
+                                                    rescored += p
+                                                    q0 += p
                                                 }
+                                                s = e
                                             }
+                                            return (inertia, changes, rescored, changed, largest, unproven, sampled)
                                         }
-                                    }
+                                    }.flatMap { $0 }
                                 }
                             }
                         }

@@ -31,7 +31,7 @@ public final class AlignedStorage<Element: BitwiseCopyable>: @unchecked Sendable
 
     private static var mapThreshold: Int { 1 << 20 }
     /// Mapped buffers from this size on ask for transparent huge pages.
-    private static var hugePageThreshold: Int { 64 << 20 }
+    private static var hugePageThreshold: Int { 2 << 20 }
 
     /// Creates an empty buffer able to hold `capacity` elements without growing.
     /// - Complexity: O(1) for mapped buffers (pages are touched lazily), else O(capacity).
@@ -152,14 +152,30 @@ public final class AlignedStorage<Element: BitwiseCopyable>: @unchecked Sendable
     }
 
     private static func map(_ bytes: Int) -> UnsafeMutablePointer<Element> {
-        guard let p = mmap(nil, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
+        #if os(Linux)
+        // Transparent huge pages where the system leaves them to madvise: fewer page faults when a
+        // buffer is first written (each costs microseconds in a VM), and random row access over
+        // a large matrix (bounded K-Means tightening rows) no longer misses the TLB on every row.
+        // The mapping starts on a huge-page boundary so that all of it can use them.
+        let huge = 2 << 20
+        let aligned = bytes >= Self.hugePageThreshold
+        #else
+        let huge = 0, aligned = false
+        #endif
+        let span = aligned ? bytes + huge : bytes
+        guard let p = mmap(nil, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), p != MAP_FAILED else {
             fatalError("Strata: out of memory mapping \(bytes) bytes")
         }
+        var start = p
         #if os(Linux)
-        // Transparent huge pages where the system leaves them to madvise: random row access over
-        // a large matrix (bounded K-Means tightening rows) otherwise misses the TLB on every row.
-        if bytes >= Self.hugePageThreshold { _ = madvise(p, bytes, 14 /* MADV_HUGEPAGE */) }
+        if aligned {
+            let head = (huge - Int(UInt(bitPattern: p) % UInt(huge))) % huge
+            if head > 0 { munmap(p, head) }
+            if span - head - bytes > 0 { munmap(p + head + bytes, span - head - bytes) }
+            start = p + head
+            _ = madvise(start, bytes, 14 /* MADV_HUGEPAGE */)
+        }
         #endif
-        return p.bindMemory(to: Element.self, capacity: bytes / MemoryLayout<Element>.stride)
+        return start.bindMemory(to: Element.self, capacity: bytes / MemoryLayout<Element>.stride)
     }
 }

@@ -28,6 +28,11 @@ void strata_scores_f64(const double *x, size_t n, size_t d, const double *ct, co
 float strata_score_one_f32(const float *x, size_t d, const float *ct, const float *cnorm, size_t c, double *x2);
 double strata_score_one_f64(const double *x, size_t d, const double *ct, const double *cnorm, size_t c, double *x2);
 
+/// Whether the assignment kernels use AVX-512VL encodings (32 vector registers; same results
+/// bit for bit): enable 1 or 0 sets it (refused, returning 0, on a CPU without them), −1 asks.
+/// By default they do where the CPU has them.
+int strata_kernels_avx512(int enable);
+
 /// Squared Euclidean distance between two d-vectors.
 float strata_sqdist_f32(const float *a, const float *b, size_t d);
 double strata_sqdist_f64(const double *a, const double *b, size_t d);

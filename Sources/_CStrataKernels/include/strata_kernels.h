@@ -14,6 +14,11 @@
 void strata_moments_f64(const double *x, size_t n, double out[3]);
 void strata_moments_f32(const float *x, size_t n, double out[3]);
 
+/// Column moments of one block of m rows (row-major m × d, m ≥ 1): mean, Σ (x − mean)², min and
+/// max per column, each column's arithmetic in row order (bit for bit the scalar two-pass loop).
+void strata_column_moments_f32(const float *x, size_t m, size_t d, double *mean, double *ssd, double *lo, double *hi);
+void strata_column_moments_f64(const double *x, size_t m, size_t d, double *mean, double *ssd, double *lo, double *hi);
+
 /// Σ (x[i] − mean)², accumulated in double.
 double strata_sum_sq_dev_f64(const double *x, size_t n, double mean);
 double strata_sum_sq_dev_f32(const float *x, size_t n, double mean);
