@@ -18,6 +18,9 @@ public protocol KernelScalar: FeatureScalar {
     static func _boundsRenew(_ b: UnsafePointer<strata_bounds>, _ rows: UnsafePointer<Int64>, _ count: Int,
                              _ labels: UnsafeMutablePointer<Int32>?, _ best: UnsafePointer<Self>?, _ second: UnsafePointer<Self>?,
                              _ scores: UnsafePointer<Self>?, _ inertia: UnsafeMutablePointer<Double>)
+    /// K-Means sums by label (`strata_accumulate_*`).
+    static func _accumulate(_ x: UnsafePointer<Self>, _ d: Int, _ begin: Int, _ end: Int, _ labels: UnsafePointer<Int32>,
+                            _ weights: UnsafePointer<Double>?, _ sums: UnsafeMutablePointer<Double>, _ clusterWeights: UnsafeMutablePointer<Double>)
     static func _rowNorms(_ x: UnsafePointer<Self>, _ begin: Int, _ end: Int, _ d: Int, _ rowSquares: UnsafeMutablePointer<Double>,
                           _ rowNorms: UnsafeMutablePointer<Float>) -> Double
     static func _scores(_ x: UnsafePointer<Self>, _ n: Int, _ d: Int, _ ct: UnsafePointer<Self>, _ norms: UnsafePointer<Self>,
@@ -53,6 +56,11 @@ extension Float: KernelScalar {
                                     _ labels: UnsafeMutablePointer<Int32>?, _ best: UnsafePointer<Float>?, _ second: UnsafePointer<Float>?,
                                     _ scores: UnsafePointer<Float>?, _ inertia: UnsafeMutablePointer<Double>) {
         strata_bounds_renew_f32(b, rows, count, labels, best, second, scores, inertia)
+    }
+    public static func _accumulate(_ x: UnsafePointer<Float>, _ d: Int, _ begin: Int, _ end: Int, _ labels: UnsafePointer<Int32>,
+                                   _ weights: UnsafePointer<Double>?, _ sums: UnsafeMutablePointer<Double>,
+                                   _ clusterWeights: UnsafeMutablePointer<Double>) {
+        strata_accumulate_f32(x, d, begin, end, labels, weights, sums, clusterWeights)
     }
     public static func _rowNorms(_ x: UnsafePointer<Float>, _ begin: Int, _ end: Int, _ d: Int, _ rowSquares: UnsafeMutablePointer<Double>,
                                  _ rowNorms: UnsafeMutablePointer<Float>) -> Double {
@@ -97,6 +105,11 @@ extension Double: KernelScalar {
                                     _ labels: UnsafeMutablePointer<Int32>?, _ best: UnsafePointer<Double>?, _ second: UnsafePointer<Double>?,
                                     _ scores: UnsafePointer<Double>?, _ inertia: UnsafeMutablePointer<Double>) {
         strata_bounds_renew_f64(b, rows, count, labels, best, second, scores, inertia)
+    }
+    public static func _accumulate(_ x: UnsafePointer<Double>, _ d: Int, _ begin: Int, _ end: Int, _ labels: UnsafePointer<Int32>,
+                                   _ weights: UnsafePointer<Double>?, _ sums: UnsafeMutablePointer<Double>,
+                                   _ clusterWeights: UnsafeMutablePointer<Double>) {
+        strata_accumulate_f64(x, d, begin, end, labels, weights, sums, clusterWeights)
     }
     public static func _rowNorms(_ x: UnsafePointer<Double>, _ begin: Int, _ end: Int, _ d: Int, _ rowSquares: UnsafeMutablePointer<Double>,
                                  _ rowNorms: UnsafeMutablePointer<Float>) -> Double {

@@ -100,3 +100,31 @@ STRATA_AVX2 void strata_column_moments_f64(const double *restrict x, size_t m, s
                                            double *restrict ssd, double *restrict lo, double *restrict hi) {
     COLUMN_MOMENTS_BODY
 }
+
+// Rows [begin, end) of x, in order, added by label into sums (k × d) and weights (k): Σ w·x and
+// Σ w, or Σ x and counts when w is NULL. Each product is rounded before its add.
+#define ACCUMULATE_BODY                                                                       \
+    _Pragma("clang fp contract(off)")                                                         \
+    for (size_t i = begin; i < end; i++) {                                                    \
+        const __typeof__(x[0]) *restrict row = x + i * d;                                     \
+        const size_t l = (size_t)labels[i];                                                   \
+        double *restrict dst = sums + l * d;                                                  \
+        if (w) {                                                                              \
+            const double wi = w[i];                                                           \
+            weights[l] += wi;                                                                 \
+            for (size_t j = 0; j < d; j++) dst[j] += wi * (double)row[j];                     \
+        } else {                                                                              \
+            weights[l] += 1;                                                                  \
+            for (size_t j = 0; j < d; j++) dst[j] += (double)row[j];                          \
+        }                                                                                     \
+    }
+
+STRATA_AVX2 void strata_accumulate_f32(const float *x, size_t d, size_t begin, size_t end, const int32_t *labels,
+                                       const double *w, double *sums, double *weights) {
+    ACCUMULATE_BODY
+}
+
+STRATA_AVX2 void strata_accumulate_f64(const double *x, size_t d, size_t begin, size_t end, const int32_t *labels,
+                                       const double *w, double *sums, double *weights) {
+    ACCUMULATE_BODY
+}

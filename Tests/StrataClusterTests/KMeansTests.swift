@@ -179,8 +179,10 @@ struct KMeansFixture: Decodable {
         let x = (0..<(n * d)).map { _ in Float(rng.nextGaussian() * 100) }
         var labels = (0..<n).map { Int32($0 % k) }
         var sums = CentroidSums(k: k, d: d)
+        let partials = ChunkPartials(rows: n, k: k, d: d, rowsPerChunk: CentroidSums.chunkRows(n))
+        defer { partials.deallocate() }
         x.withUnsafeBufferPointer { xb in
-            sums.recompute(xb.baseAddress!, n: n, labels: labels, rowWeights: nil, parallelism: .serial)
+            sums.recompute(xb.baseAddress!, n: n, labels: labels, rowWeights: nil, partials: partials, parallelism: .serial)
             for round in 0..<40 {
                 var changes: [LabelChange] = []
                 for i in 0..<n where rng.next() % 7 == 0 {
@@ -188,13 +190,13 @@ struct KMeansFixture: Decodable {
                     if new != labels[i] { changes.append(LabelChange(row: i, old: labels[i])); labels[i] = new }
                 }
                 sums.apply([changes], xb.baseAddress!, labels: labels, rowWeights: nil, parallelism: Parallelism(threads: 2))
-                if !sums.valid { sums.recompute(xb.baseAddress!, n: n, labels: labels, rowWeights: nil, parallelism: .serial) }
+                if !sums.valid { sums.recompute(xb.baseAddress!, n: n, labels: labels, rowWeights: nil, partials: partials, parallelism: .serial) }
             }
             var last: [LabelChange] = []
             for i in 0..<n where labels[i] == 4 { last.append(LabelChange(row: i, old: 4)); labels[i] = 0 }
             sums.apply([last], xb.baseAddress!, labels: labels, rowWeights: nil, parallelism: .serial)
             var fresh = CentroidSums(k: k, d: d)
-            fresh.recompute(xb.baseAddress!, n: n, labels: labels, rowWeights: nil, parallelism: .serial)
+            fresh.recompute(xb.baseAddress!, n: n, labels: labels, rowWeights: nil, partials: partials, parallelism: Parallelism(threads: 2))
             #expect(sums.weights == fresh.weights)
             for (a, b) in zip(sums.sums, fresh.sums) { #expect(abs(a - b) <= 1e-10 * 100 * Double(n), "\(a) vs \(b)") }
         }

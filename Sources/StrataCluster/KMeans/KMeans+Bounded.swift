@@ -128,7 +128,7 @@ struct BoundedEngine<S: KernelScalar> {
     /// One E-step against `centers` (whose kernel layout is `nearest`): every row's label made
     /// Lloyd's, the changes reported per fixed chunk in row order.
     mutating func step(_ x: UnsafePointer<S>, centers: [S], nearest: NearestCentroid<S>, weights: [Double]?,
-                       labels: inout [Int32], recordChanges: Bool, parallelism: Parallelism) -> EStepResult {
+                       labels: inout [Int32], recordChanges: Bool, partials fill: ChunkPartials?, parallelism: Parallelism) -> EStepResult {
         let (n, k, d, t) = (self.n, self.k, self.d, groups)
         let half = Self.halfSeparation(centers, k: k, d: d, epsilon: epsilon)
         let maxNorm = nearest.maxSquaredNorm
@@ -136,7 +136,9 @@ struct BoundedEngine<S: KernelScalar> {
         // Early on most rows fail their bounds, and tightening then rescoring them costs more than
         // rescoring every row in place with the kernel (measured: break-even near half the rows).
         let everyRow = unprovenShare > 0.5
-        let chunkRows = 4096, chunks = (n + chunkRows - 1) / chunkRows
+        // The chunks of the M-step's partial sums (filled here, when given, if every row is visited).
+        let chunkRows = CentroidSums.chunkRows(n), chunks = (n + chunkRows - 1) / chunkRows
+        let partials = (first || everyRow) ? fill : nil
         let block = chunkRows, batch = t == 1 ? 256 : max(8, min(256, 16_384 / k))
         var bounds = strata_bounds()
         bounds.k = k; bounds.d = d; bounds.groups = t; bounds.now = iteration
@@ -177,6 +179,9 @@ struct BoundedEngine<S: KernelScalar> {
                                             var inertia = 0.0, rescored = 0, changed = 0, largest = 0.0, unproven = 0, sampled = 0
                                             var changes: [LabelChange] = []
                                             let start = ch * chunkRows, end = min(n, start + chunkRows)
+                                            // Visiting every row, the step also sums them by their new labels (the M-step
+                                            // takes these when it sums afresh: CentroidSums.wantsFresh).
+                                            partials?.start(ch)
                                             var s = start
                                             while s < end {
                                                 let e = min(end, s + block)
@@ -229,6 +234,9 @@ struct BoundedEngine<S: KernelScalar> {
                                                             lab[i] = newLabels[q]
                                                         }
                                                     }
+                                                    // rows s..<e in order, batch by batch
+                                                    partials?.accumulate(ch, rows: Int(rows[0])..<(Int(rows[0]) + p), x, labels: lab,
+                                                                         rowWeights: bounds.weights)
                                                     rescored += p
                                                     q0 += p
                                                 }
@@ -253,7 +261,7 @@ struct BoundedEngine<S: KernelScalar> {
         initialized = true
         unprovenShare = Double(perChunk.reduce(0) { $0 + $1.5 }) / Double(max(perChunk.reduce(0) { $0 + $1.6 }, 1))
         return EStepResult(inertia: perChunk.reduce(0) { $0 + $1.0 }, changes: perChunk.map(\.1), rescored: perChunk.reduce(0) { $0 + $1.2 },
-                           changed: perChunk.reduce(0) { $0 + $1.3 })
+                           changed: perChunk.reduce(0) { $0 + $1.3 }, partialsFilled: partials != nil)
     }
 }
 

@@ -37,26 +37,41 @@ enum Lloyd<S: KernelScalar> {
             : nil
         var elkan = algorithm == .elkan ? ElkanBounds<S>(rows: n, k: k, d: d) : nil
         var sums = CentroidSums(k: k, d: d)
+        let partials = ChunkPartials(rows: n, k: k, d: d, rowsPerChunk: CentroidSums.chunkRows(n))
+        defer { partials.deallocate() }
         var history: [KMeansIterationStatistics] = []
         var strict = false
         var iteration = 0
+        var lastChanged = n
         func eStep(_ recordChanges: Bool) -> EStepResult {
+            // Sums of the new labels on the way only where the M-step is likely to sum afresh.
+            let fill = lastChanged * 4 >= n ? partials : nil
             let nearest = centers.withUnsafeBufferPointer { NearestCentroid(centroids: $0, k: k, d: d) }
             if engine != nil {
                 return engine!.step(x, centers: centers, nearest: nearest, weights: weights, labels: &labels, recordChanges: recordChanges,
-                                    parallelism: parallelism)
+                                    partials: fill, parallelism: parallelism)
             }
             if elkan != nil {
                 return elkanStep(x, n: n, d: d, k: k, centers: centers, nearest: nearest, bounds: &elkan!, weights: weights, norms: norms,
                                  labels: &labels, recordChanges: recordChanges, parallelism: parallelism)
             }
             return lloydStep(x, n: n, d: d, k: k, nearest: nearest, gemmCenters: assignment == .gemm ? centers : nil, weights: weights,
-                             norms: norms, labels: &labels, recordChanges: recordChanges, parallelism: parallelism)
+                             norms: norms, labels: &labels, recordChanges: recordChanges, partials: partials, fill: fill != nil,
+                             parallelism: parallelism)
         }
         while iteration < maxIterations {
             let step = eStep(sums.valid)
-            if sums.valid { sums.apply(step.changes, x, labels: labels, rowWeights: weights, parallelism: parallelism) }
-            if !sums.valid { sums.recompute(x, n: n, labels: labels, rowWeights: weights, parallelism: parallelism) }
+            lastChanged = step.changed
+            if sums.wantsFresh(changed: step.changed, rows: n) {
+                if step.partialsFilled {
+                    sums.adopt(partials, labels: labels, parallelism: parallelism)
+                } else {
+                    sums.recompute(x, n: n, labels: labels, rowWeights: weights, partials: partials, parallelism: parallelism)
+                }
+            } else {
+                sums.apply(step.changes, x, labels: labels, rowWeights: weights, parallelism: parallelism)
+                if !sums.valid { sums.recompute(x, n: n, labels: labels, rowWeights: weights, partials: partials, parallelism: parallelism) }
+            }
             var s = sums.sums, w = sums.weights
             if w.contains(0) {
                 relocateEmpty(x, n: n, d: d, k: k, centers: centers, labels: labels, weights: weights, sums: &s, clusterWeights: &w)
@@ -107,63 +122,68 @@ enum Lloyd<S: KernelScalar> {
     }
 
     /// One Lloyd E-step: every row assigned by the direct kernel (or, with `gemmCenters`, from
-    /// 256 × k tiles of X·Cᵀ by OpenBLAS on this thread), in fixed chunks of rows. The inertia is
-    /// Σ w·(‖x‖² + best score), clamped at 0 per row.
+    /// 256 × k tiles of X·Cᵀ by OpenBLAS on this thread), in the fixed chunks of `partials`, whose
+    /// sums of the new labels it fills on the way when asked (`fill`). The inertia is Σ w·(‖x‖² + best score), clamped
+    /// at 0 per row.
     static func lloydStep(_ x: UnsafePointer<S>, n: Int, d: Int, k: Int, nearest: NearestCentroid<S>, gemmCenters: [S]? = nil,
                           weights: [Double]?, norms: [Double], labels: inout [Int32], recordChanges: Bool,
-                          parallelism: Parallelism) -> EStepResult {
-        let chunks = (n + chunkRows - 1) / chunkRows
+                          partials: ChunkPartials, fill: Bool, parallelism: Parallelism) -> EStepResult {
         let stats = labels.withUnsafeMutableBufferPointer { lab in
             norms.withUnsafeBufferPointer { nrm in
-                // SAFETY: chunk ch writes rows [lo, hi) of labels only.
-                let shared = UncheckedSendable((lab.baseAddress!, nrm.baseAddress!))
-                return parallelism.map(ranges: chunks, minimumChunk: 1) { r in
-                    let tile = gemmCenters == nil ? nil : UnsafeMutablePointer<S>.allocate(capacity: 256 * k)
-                    let best = UnsafeMutablePointer<S>.allocate(capacity: 256)
-                    let old = UnsafeMutablePointer<Int32>.allocate(capacity: 256)
-                    defer { tile?.deallocate(); best.deallocate(); old.deallocate() }
-                    return r.map { ch -> (Double, [LabelChange], Int) in
-                        let (lab, nrm) = shared.value
-                        let lo = ch * chunkRows, hi = min(n, lo + chunkRows)
-                        var inertia = 0.0, changed = 0
-                        var changes: [LabelChange] = []
-                        var s = lo
-                        while s < hi {  // sub-blocks keep the rows in L1/L2
-                            let e = min(hi, s + 256)
-                            old.update(from: lab + s, count: e - s)
-                            if let tile, let gemmCenters {
-                                gemmCenters.withUnsafeBufferPointer { c in
-                                    S._gemmABt(m: e - s, n: k, k: d, alpha: -2, a: x + s * d, b: c.baseAddress!, beta: 0, c: tile)
-                                }
-                                for i in s..<e {
-                                    let row = tile + (i - s) * k
-                                    var bl = 0
-                                    var bv = row[0] + nearest.squaredNorm(0)
-                                    for c in 1..<k {
-                                        let v = row[c] + nearest.squaredNorm(c)
-                                        if v < bv { bv = v; bl = c }
+                weights.withUnsafeOptionalBufferPointer { rw in
+                    // SAFETY: chunk ch writes rows [lo, hi) of labels and its own partials only.
+                    let shared = UncheckedSendable((lab.baseAddress!, nrm.baseAddress!, rw?.baseAddress))
+                    return parallelism.map(ranges: partials.chunks, minimumChunk: 1) { r in
+                        let tile = gemmCenters == nil ? nil : UnsafeMutablePointer<S>.allocate(capacity: 256 * k)
+                        let best = UnsafeMutablePointer<S>.allocate(capacity: 256)
+                        let old = UnsafeMutablePointer<Int32>.allocate(capacity: 256)
+                        defer { tile?.deallocate(); best.deallocate(); old.deallocate() }
+                        return r.map { ch -> (Double, [LabelChange], Int) in
+                            let (lab, nrm, rw) = shared.value
+                            let rows = partials.rows(ch, of: n)
+                            var inertia = 0.0, changed = 0
+                            var changes: [LabelChange] = []
+                            if fill { partials.start(ch) }
+                            var s = rows.lowerBound
+                            while s < rows.upperBound {  // sub-blocks keep the rows in L1/L2
+                                let e = min(rows.upperBound, s + 256)
+                                old.update(from: lab + s, count: e - s)
+                                if let tile, let gemmCenters {
+                                    gemmCenters.withUnsafeBufferPointer { c in
+                                        S._gemmABt(m: e - s, n: k, k: d, alpha: -2, a: x + s * d, b: c.baseAddress!, beta: 0, c: tile)
                                     }
-                                    lab[i] = Int32(bl)
-                                    best[i - s] = bv
+                                    for i in s..<e {
+                                        let row = tile + (i - s) * k
+                                        var bl = 0
+                                        var bv = row[0] + nearest.squaredNorm(0)
+                                        for c in 1..<k {
+                                            let v = row[c] + nearest.squaredNorm(c)
+                                            if v < bv { bv = v; bl = c }
+                                        }
+                                        lab[i] = Int32(bl)
+                                        best[i - s] = bv
+                                    }
+                                } else {
+                                    nearest.assign(x + s * d, rows: e - s, labels: lab + s, best: best)
                                 }
-                            } else {
-                                nearest.assign(x + s * d, rows: e - s, labels: lab + s, best: best)
-                            }
-                            for i in s..<e {
-                                inertia += (weights?[i] ?? 1) * max(0, nrm[i] + Double(best[i - s]))
-                                if lab[i] != old[i - s] {
-                                    changed += 1
-                                    if recordChanges { changes.append(LabelChange(row: i, old: old[i - s])) }
+                                if fill { partials.accumulate(ch, rows: s..<e, x, labels: lab, rowWeights: rw) }
+                                for i in s..<e {
+                                    inertia += (rw?[i] ?? 1) * max(0, nrm[i] + Double(best[i - s]))
+                                    if lab[i] != old[i - s] {
+                                        changed += 1
+                                        if recordChanges { changes.append(LabelChange(row: i, old: old[i - s])) }
+                                    }
                                 }
+                                s = e
                             }
-                            s = e
+                            return (inertia, changes, changed)
                         }
-                        return (inertia, changes, changed)
-                    }
-                }.flatMap { $0 }
+                    }.flatMap { $0 }
+                }
             }
         }
-        return EStepResult(inertia: stats.reduce(0) { $0 + $1.0 }, changes: stats.map(\.1), rescored: n, changed: stats.reduce(0) { $0 + $1.2 })
+        return EStepResult(inertia: stats.reduce(0) { $0 + $1.0 }, changes: stats.map(\.1), rescored: n, changed: stats.reduce(0) { $0 + $1.2 },
+                           partialsFilled: fill)
     }
 
     /// scikit-learn's `_relocate_empty_clusters`: the rows farthest from their (assigning) centers

@@ -16,6 +16,8 @@ struct EStepResult {
     var changes: [[LabelChange]]
     var rescored: Int
     var changed: Int
+    /// Whether the step visited every row and filled the chunk partials of the new labels' sums.
+    var partialsFilled = false
 }
 
 /// The per-cluster sums Σ w·x and weights Σ w the M-step divides, kept up to date from the label
@@ -53,35 +55,33 @@ struct CentroidSums {
     /// Rows per partial-sum chunk: a function of n only (never of the thread count), at most 512 chunks.
     static func chunkRows(_ n: Int) -> Int { max(4096, (n + 511) / 512) }
 
+    /// Whether the next M-step sums afresh: before the first, and when at least an eighth of the
+    /// labels changed (moving that many rows costs more than re-adding all of them, which an E-step
+    /// that visits every row does on the way: `ChunkPartials.accumulate`). A function of the labels
+    /// alone, so every algorithm decides alike.
+    func wantsFresh(changed: Int, rows n: Int) -> Bool { !valid || changed * 8 >= n }
+
     /// Sums every row by its label afresh: fixed chunks of rows into their own partials, reduced in
     /// chunk order with clusters split across threads.
     mutating func recompute<S: KernelScalar>(_ x: UnsafePointer<S>, n: Int, labels: [Int32], rowWeights: [Double]?,
-                                             parallelism: Parallelism) {
-        let partials = ChunkPartials(rows: n, k: k, d: d, rowsPerChunk: Self.chunkRows(n))
-        defer { partials.deallocate() }
-        let d = self.d
+                                             partials: ChunkPartials, parallelism: Parallelism) {
         labels.withUnsafeBufferPointer { lab in
-            // SAFETY: chunk ch writes only its own partial slots.
-            let shared = UncheckedSendable((lab.baseAddress!, partials))
-            _ = parallelism.map(ranges: partials.chunks, minimumChunk: 1) { r in
-                for ch in r {
-                    let (lab, partials) = shared.value
-                    let (s, w) = partials.start(ch)
-                    let lo = ch * partials.rowsPerChunk, hi = min(n, lo + partials.rowsPerChunk)
-                    for i in lo..<hi {
-                        let l = Int(lab[i]), row = x + i * d, dst = s + l * d
-                        if let rowWeights {
-                            let wi = rowWeights[i]
-                            w[l] += wi
-                            for j in 0..<d { dst[j] += wi * Double(row[j]) }
-                        } else {
-                            w[l] += 1
-                            for j in 0..<d { dst[j] += Double(row[j]) }
-                        }
+            rowWeights.withUnsafeOptionalBufferPointer { rw in
+                // SAFETY: chunk ch writes only its own partial slots.
+                let shared = UncheckedSendable((lab.baseAddress!, rw?.baseAddress))
+                _ = parallelism.map(ranges: partials.chunks, minimumChunk: 1) { r in
+                    for ch in r {
+                        partials.start(ch)
+                        partials.accumulate(ch, rows: partials.rows(ch, of: n), x, labels: shared.value.0, rowWeights: shared.value.1)
                     }
                 }
             }
         }
+        adopt(partials, labels: labels, parallelism: parallelism)
+    }
+
+    /// Takes sums afresh from partials filled for every chunk (by `recompute` or an E-step).
+    mutating func adopt(_ partials: ChunkPartials, labels: [Int32], parallelism: Parallelism) {
         (sums, weights) = partials.reduce(parallelism: parallelism)
         counts = [Int](repeating: 0, count: k)
         for l in labels { counts[Int(l)] += 1 }
@@ -166,12 +166,20 @@ struct ChunkPartials {
 
     func deallocate() { sums.deallocate(); weights.deallocate() }
 
-    /// Zeroed partial sums and weights of chunk `ch`.
-    func start(_ ch: Int) -> (sums: UnsafeMutablePointer<Double>, weights: UnsafeMutablePointer<Double>) {
-        let s = sums.baseAddress! + ch * k * d, w = weights.baseAddress! + ch * k
-        s.initialize(repeating: 0, count: k * d)
-        w.initialize(repeating: 0, count: k)
-        return (s, w)
+    /// The rows of chunk `ch`.
+    func rows(_ ch: Int, of n: Int) -> Range<Int> { (ch * rowsPerChunk)..<min(n, (ch + 1) * rowsPerChunk) }
+
+    /// Zeroes the partial sums and weights of chunk `ch`.
+    func start(_ ch: Int) {
+        (sums.baseAddress! + ch * k * d).initialize(repeating: 0, count: k * d)
+        (weights.baseAddress! + ch * k).initialize(repeating: 0, count: k)
+    }
+
+    /// Adds `rows` of x, in order, by their labels into chunk ch's partials (after `start(ch)`):
+    /// Σ w·x and Σ w, or Σ x and counts without weights. The one summation every fresh sum uses.
+    func accumulate<S: KernelScalar>(_ ch: Int, rows: Range<Int>, _ x: UnsafePointer<S>, labels: UnsafePointer<Int32>,
+                                     rowWeights: UnsafePointer<Double>?) {
+        S._accumulate(x, d, rows.lowerBound, rows.upperBound, labels, rowWeights, sums.baseAddress! + ch * k * d, weights.baseAddress! + ch * k)
     }
 
     /// The partials summed in chunk order (clusters split across threads).

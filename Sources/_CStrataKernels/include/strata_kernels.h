@@ -4,6 +4,7 @@
 // attribute; callers must have checked the CPU first (strata does at start-up). A scalar Swift
 // reference of each kernel lives in StrataKernels and the tests compare the two.
 #include <stddef.h>
+#include <stdint.h>
 #include "strata_distance.h"
 #include "strata_linkage.h"
 #include "strata_iforest.h"
@@ -18,6 +19,13 @@ void strata_moments_f32(const float *x, size_t n, double out[3]);
 /// max per column, each column's arithmetic in row order (bit for bit the scalar two-pass loop).
 void strata_column_moments_f32(const float *x, size_t m, size_t d, double *mean, double *ssd, double *lo, double *hi);
 void strata_column_moments_f64(const double *x, size_t m, size_t d, double *mean, double *ssd, double *lo, double *hi);
+
+/// K-Means sums: rows [begin, end) of x (row-major, d columns), in order, added by label into
+/// sums (k × d) and weights (k): Σ w·x and Σ w, or Σ x and counts when w is NULL.
+void strata_accumulate_f32(const float *x, size_t d, size_t begin, size_t end, const int32_t *labels,
+                           const double *w, double *sums, double *weights);
+void strata_accumulate_f64(const double *x, size_t d, size_t begin, size_t end, const int32_t *labels,
+                           const double *w, double *sums, double *weights);
 
 /// Σ (x[i] − mean)², accumulated in double.
 double strata_sum_sq_dev_f64(const double *x, size_t n, double mean);
