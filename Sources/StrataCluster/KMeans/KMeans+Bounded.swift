@@ -7,12 +7,13 @@ import StrataKernels
 /// engine; `groups == 1` is Hamerly.
 ///
 /// Each row keeps an upper bound `u` on its distance to its center, a lower bound `l` on its
-/// distance to every other center and, with groups, one lower bound per group. Bounds are stored
-/// as of the iteration the row was last examined (`stamp`) and moved lazily: the centers' drifts
-/// are accumulated per iteration (per center, per group and the largest), so now
-/// u = u + Δ(its center since stamp) and l = l − Δ(largest since stamp), a group bound less its
-/// group's Δ. A row whose bounds still prove its center costs 20 bytes of reads and no write;
-/// once the centers settle that is nearly every row, and with the M-step kept up to date from
+/// distance to every other center and, with groups, one lower bound per group. The centers'
+/// drifts are accumulated (per center C[a], per group G[g], the largest L) and each bound is
+/// stored as a key that stays valid as they move: u − C[a], l + L, g + G[g] as of when it was
+/// written, so now u = key + C[a], l = key − L. A row whose bounds still prove its center costs
+/// 16 bytes of reads and no write: the scan reads keys, labels and norms in order and gathers
+/// C[a] and the half separation by label from k-entry tables (8 rows at a time with AVX-512).
+/// Once the centers settle that is nearly every row, and with the M-step kept up to date from
 /// the label changes (`CentroidSums`) an iteration no longer reads the data at all.
 ///
 /// Exactness. Lloyd's label is the first minimum of the kernel's computed scores
@@ -20,8 +21,9 @@ import StrataKernels
 /// Computed scores are within A = ε(‖x‖ + max‖c‖)² of the true ones (ε = (d + 4)·ulp), so a
 /// center is ruled out when l² − u² > 2A, or by half the separation h of its center from the
 /// nearest other, when 4h(h − u) > 2A. Bounds are kept on true distances: upper from the score
-/// plus A, lower from the scores less A, rounded outward into Float; drifts are rounded up to a
-/// power-of-two quantum so their running sums, and the differences taken from them, are exact.
+/// plus A, lower from the scores less A. Drifts are rounded up to a power-of-two quantum
+/// (2⁻²⁹ of a bound on the row norms) and keys outward to floats that are multiples of it, so
+/// the running sums and every key ± sum are exact.
 /// A row not proven is tightened with its own center's score (bit for bit the kernel's) and, if
 /// still not proven, rescored against all k centers by the kernel itself. Labels therefore equal
 /// Lloyd's bit for bit.
@@ -34,29 +36,30 @@ struct BoundedEngine<S: KernelScalar> {
     /// The group of each center.
     let groupOf: [Int32]
     let epsilon: Double
-    /// Drifts are rounded up to multiples of this power of two (exact running sums); set by the first step.
-    private var quantum = 1.0
+    /// Drifts are rounded up to multiples of this power of two, and keys to multiples of it.
+    let quantum: Double
     // Per-row state, written for every row by the first step (mapped, huge pages: nothing is
     // zeroed up front, and the first step faults the pages in from both threads).
     private let upper: AlignedStorage<Float>
     private let lower: AlignedStorage<Float>
     /// n × groups, only when groups > 1.
     private let groupLower: AlignedStorage<Float>
-    private let stamp: AlignedStorage<Int32>
     /// ‖x_i‖ rounded up, and ‖x_i‖² (filled by the first step).
     private let rowNorm: AlignedStorage<Float>
     private let rowSquare: AlignedStorage<Double>
-    /// Running sums of the drifts, one row per iteration: per center (k), per group, the largest.
-    private var cumulativeCenter: [Double]
-    private var cumulativeGroup: [Double]
-    private var cumulativeLargest: [Double]
-    private var iteration = 0
+    /// Running sums of the drifts: per center (k), per group, the largest.
+    private var driftCenter: [Double]
+    private var driftGroup: [Double]
+    private var driftLargest = 0.0
     private var initialized = false
     /// Share of rows the last step's scan could not prove (1 before the first step).
     private var unprovenShare = 1.0
 
-    /// - Parameter initialCenters: groups are formed from these (k-means of the centers, 5 Lloyd iterations).
-    init(n: Int, d: Int, k: Int, groups: Int, initialCenters: [S]) {
+    /// - Parameters:
+    ///   - initialCenters: groups are formed from these (k-means of the centers, 5 Lloyd iterations).
+    ///   - rowNormBound: at least the largest ‖x_i‖ (sets the quantum: drift sums stay below 2⁵³
+    ///     quanta while they stay below 2²³ times it).
+    init(n: Int, d: Int, k: Int, groups: Int, initialCenters: [S], rowNormBound: Double) {
         self.n = n
         self.k = k
         self.d = d
@@ -76,12 +79,12 @@ struct BoundedEngine<S: KernelScalar> {
         upper = AlignedStorage(capacity: n)
         lower = AlignedStorage(capacity: n)
         groupLower = AlignedStorage(capacity: t > 1 ? n * t : 1)
-        stamp = AlignedStorage(capacity: n)
         rowNorm = AlignedStorage(capacity: n)
         rowSquare = AlignedStorage(capacity: n)
-        cumulativeCenter = [Double](repeating: 0, count: k)
-        cumulativeGroup = [Double](repeating: 0, count: t)
-        cumulativeLargest = [0]
+        driftCenter = [Double](repeating: 0, count: k)
+        driftGroup = [Double](repeating: 0, count: t)
+        let scale = rowNormBound.isFinite && rowNormBound > 0 ? rowNormBound : 1
+        quantum = Double(sign: .plus, exponent: scale.exponent - 29, significand: 1)
     }
 
     /// Half the distance from each center to its nearest other center, rounded down.
@@ -112,17 +115,15 @@ struct BoundedEngine<S: KernelScalar> {
     mutating func centersMoved(old: [S], new: [S]) {
         var groupDrift = [Double](repeating: 0, count: groups)
         var largest = 0.0
-        let base = iteration * k
         let drift = Self.drifts(old: old, new: new, k: k, d: d, epsilon: epsilon)
         for c in 0..<k {
             let delta = (drift[c] / quantum).rounded(.up) * quantum
-            cumulativeCenter.append(cumulativeCenter[base + c] + delta)
+            driftCenter[c] += delta
             groupDrift[Int(groupOf[c])] = max(groupDrift[Int(groupOf[c])], delta)
             largest = max(largest, delta)
         }
-        for g in 0..<groups { cumulativeGroup.append(cumulativeGroup[iteration * groups + g] + groupDrift[g]) }
-        cumulativeLargest.append(cumulativeLargest[iteration] + largest)
-        iteration += 1
+        for g in 0..<groups { driftGroup[g] += groupDrift[g] }
+        driftLargest += largest
     }
 
     /// One E-step against `centers` (whose kernel layout is `nearest`): every row's label made
@@ -141,22 +142,22 @@ struct BoundedEngine<S: KernelScalar> {
         let partials = (first || everyRow) ? fill : nil
         let block = chunkRows, batch = t == 1 ? 256 : max(8, min(256, 16_384 / k))
         var bounds = strata_bounds()
-        bounds.k = k; bounds.d = d; bounds.groups = t; bounds.now = iteration
+        bounds.k = k; bounds.d = d; bounds.groups = t
+        bounds.quantum = quantum; bounds.drift_largest = driftLargest
         bounds.rows = UnsafeRawPointer(x); bounds.row_bytes = d * MemoryLayout<S>.stride
         bounds.max_norm = maxNorm; bounds.root_max_norm = maxNorm.squareRoot().nextUp; bounds.eps = epsilon
         let (ct, cnorm) = nearest.layout
         bounds.upper = upper.base; bounds.lower = lower.base; bounds.group_lower = t > 1 ? groupLower.base : nil
-        bounds.stamp = stamp.base; bounds.row_norm = rowNorm.base; bounds.row_sq = rowSquare.base
+        bounds.row_norm = rowNorm.base; bounds.row_sq = rowSquare.base
         let (rn, rs) = (rowNorm.base, rowSquare.base)
         let perChunk = labels.withUnsafeMutableBufferPointer { lab in
             half.withUnsafeBufferPointer { hb in
-                cumulativeCenter.withUnsafeBufferPointer { cc in
-                    cumulativeGroup.withUnsafeBufferPointer { cg in
-                        cumulativeLargest.withUnsafeBufferPointer { cl in
+                driftCenter.withUnsafeBufferPointer { cc in
+                    driftGroup.withUnsafeBufferPointer { cg in
                             groupOf.withUnsafeBufferPointer { go in
                                 weights.withUnsafeOptionalBufferPointer { wb in
-                                    bounds.half = hb.baseAddress; bounds.cum_center = cc.baseAddress
-                                    bounds.cum_group = cg.baseAddress; bounds.cum_largest = cl.baseAddress
+                                    bounds.half = hb.baseAddress; bounds.drift_center = cc.baseAddress
+                                    bounds.drift_group = cg.baseAddress
                                     bounds.group_of = go.baseAddress; bounds.weights = wb?.baseAddress
                                     bounds.labels = UnsafePointer(lab.baseAddress)
                                     // SAFETY: chunk ch reads and writes only its own rows of the per-row arrays
@@ -175,8 +176,8 @@ struct BoundedEngine<S: KernelScalar> {
                                             scratch.deallocate(); scores.deallocate(); best.deallocate(); second.deallocate()
                                             newLabels.deallocate(); candidates.deallocate(); pending.deallocate()
                                         }
-                                        return r.map { ch -> (Double, [LabelChange], Int, Int, Double, Int, Int) in
-                                            var inertia = 0.0, rescored = 0, changed = 0, largest = 0.0, unproven = 0, sampled = 0
+                                        return r.map { ch -> (Double, [LabelChange], Int, Int, Int, Int) in
+                                            var inertia = 0.0, rescored = 0, changed = 0, unproven = 0, sampled = 0
                                             var changes: [LabelChange] = []
                                             let start = ch * chunkRows, end = min(n, start + chunkRows)
                                             // Visiting every row, the step also sums them by their new labels (the M-step
@@ -188,7 +189,7 @@ struct BoundedEngine<S: KernelScalar> {
                                                 var count: Int
                                                 if first || everyRow {
                                                     if first {
-                                                        largest = max(largest, S._rowNorms(x, s, e, d, rs, rn))
+                                                        _ = S._rowNorms(x, s, e, d, rs, rn)
                                                         unproven += e - s
                                                         sampled += e - s
                                                     } else if (s / block) % 8 == 0 {
@@ -221,7 +222,7 @@ struct BoundedEngine<S: KernelScalar> {
                                                     if t == 1 || first || everyRow {
                                                         // Every row: the fused argmin; group bounds start from the second-nearest.
                                                         nearest.assign(source, rows: p, labels: newLabels, best: best, second: second)
-                                                        S._boundsRenew(&bounds, rows, p, nil, best, second, nil, &inertia)
+                                                        S._boundsRenew(&bounds, rows, p, newLabels, best, second, nil, &inertia)
                                                     } else {
                                                         nearest.scores(source, rows: p, out: scores)
                                                         S._boundsRenew(&bounds, rows, p, newLabels, nil, nil, scores, &inertia)
@@ -242,24 +243,17 @@ struct BoundedEngine<S: KernelScalar> {
                                                 }
                                                 s = e
                                             }
-                                            return (inertia, changes, rescored, changed, largest, unproven, sampled)
+                                            return (inertia, changes, rescored, changed, unproven, sampled)
                                         }
                                     }.flatMap { $0 }
-                                }
                             }
                         }
                     }
                 }
             }
         }
-        if first {
-            // Drift sums stay below 2⁵³ quanta while they stay below 2²³ times the largest row norm.
-            let largest = perChunk.reduce(0) { max($0, $1.4) }
-            let scale = largest.isFinite && largest > 0 ? largest : 1
-            quantum = Double(sign: .plus, exponent: scale.exponent - 29, significand: 1)
-        }
         initialized = true
-        unprovenShare = Double(perChunk.reduce(0) { $0 + $1.5 }) / Double(max(perChunk.reduce(0) { $0 + $1.6 }, 1))
+        unprovenShare = Double(perChunk.reduce(0) { $0 + $1.4 }) / Double(max(perChunk.reduce(0) { $0 + $1.5 }, 1))
         return EStepResult(inertia: perChunk.reduce(0) { $0 + $1.0 }, changes: perChunk.map(\.1), rescored: perChunk.reduce(0) { $0 + $1.2 },
                            changed: perChunk.reduce(0) { $0 + $1.3 }, partialsFilled: partials != nil)
     }

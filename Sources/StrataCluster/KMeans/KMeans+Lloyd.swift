@@ -23,7 +23,7 @@ enum Lloyd<S: KernelScalar> {
     }
 
     static func run(_ x: UnsafePointer<S>, n: Int, d: Int, k: Int, initial: [S], weights: [Double]?,
-                    maxIterations: Int, tolerance: Double, algorithm: KMeansAlgorithm = .lloyd,
+                    maxIterations: Int, tolerance: Double, rowNormBound: Double, algorithm: KMeansAlgorithm = .lloyd,
                     assignment: KMeansAssignment = .direct, parallelism: Parallelism,
                     progress: ((KMeansIterationStatistics) -> Void)?) -> Result {
         var centers = initial
@@ -33,7 +33,7 @@ enum Lloyd<S: KernelScalar> {
         let norms = bounded ? [] : rowNorms(x, n: n, d: d, parallelism: parallelism)
         var engine = bounded
             ? BoundedEngine<S>(n: n, d: d, k: k, groups: algorithm == .yinyang ? KMeansAlgorithm.yinyangGroups(k: k) : 1,
-                               initialCenters: initial)
+                               initialCenters: initial, rowNormBound: rowNormBound)
             : nil
         var elkan = algorithm == .elkan ? ElkanBounds<S>(rows: n, k: k, d: d) : nil
         var sums = CentroidSums(k: k, d: d)

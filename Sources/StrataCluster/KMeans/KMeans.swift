@@ -45,6 +45,8 @@ public enum KMeans {
         }
         let meanVariance = moments.reduce(0) { $0 + $1.populationVariance }
         let tolerance = configuration.tolerance * meanVariance / Double(d)
+        // No row is longer than the vector of each column's largest magnitude.
+        let rowNormBound = moments.reduce(0) { $0 + max($1.min * $1.min, $1.max * $1.max) }.squareRoot()
 
         let root = SplitMix64(seed: configuration.seed)
         var best: Lloyd<S>.Result? = nil
@@ -60,7 +62,7 @@ public enum KMeans {
                 initial = kMeansPlusPlus(base, n: n, d: d, k: configuration.k, weights: weights, rng: &rng, parallelism: configuration.parallelism)
             }
             let result = Lloyd<S>.run(base, n: n, d: d, k: configuration.k, initial: initial, weights: weights,
-                                      maxIterations: configuration.maxIterations, tolerance: tolerance,
+                                      maxIterations: configuration.maxIterations, tolerance: tolerance, rowNormBound: rowNormBound,
                                       algorithm: configuration.algorithm.resolved(k: configuration.k, d: d),
                                       assignment: configuration.assignment.resolved(k: configuration.k, d: d),
                                       parallelism: configuration.parallelism,
