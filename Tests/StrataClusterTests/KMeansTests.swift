@@ -156,14 +156,20 @@ struct KMeansFixture: Decodable {
             let x = values.map { S($0) }
             return try x.withUnsafeBufferPointer { try KMeans.fit($0, rows: n, columns: d, configuration: config, weights: weights) }
         }
+        // Both encodings of the kernels and the bound scan (AVX2, and AVX-512 where the CPU has it).
+        let wide = KernelDispatch.wideRegisters
+        defer { KernelDispatch.useWideRegisters(wide) }
         func check<S: KernelScalar>(_ type: S.Type) throws {
             let lloyd = try fit(type, .lloyd, threads: 1)
-            for algorithm in [KMeansAlgorithm.hamerly, .yinyang, .elkan] {
-                for threads in [1, 3] {
-                    let fast = try fit(type, algorithm, threads: threads)
-                    #expect(fast.labels == lloyd.labels, "\(algorithm) \(S.self) threads \(threads)")
-                    #expect(fast.iterations == lloyd.iterations, "\(algorithm) \(S.self)")
-                    #expect(fast.centroids == lloyd.centroids, "\(algorithm) \(S.self)")
+            for encoding in [false, true] {
+                if KernelDispatch.useWideRegisters(encoding) != encoding { continue }
+                for algorithm in [KMeansAlgorithm.hamerly, .yinyang, .elkan] {
+                    for threads in [1, 3] {
+                        let fast = try fit(type, algorithm, threads: threads)
+                        #expect(fast.labels == lloyd.labels, "\(algorithm) \(S.self) threads \(threads) wide \(encoding)")
+                        #expect(fast.iterations == lloyd.iterations, "\(algorithm) \(S.self) wide \(encoding)")
+                        #expect(fast.centroids == lloyd.centroids, "\(algorithm) \(S.self) wide \(encoding)")
+                    }
                 }
             }
         }
