@@ -102,38 +102,16 @@ extension MomentsKernel {
     /// blocks of 1024 rows (cache-resident) get a two-pass mean and squared deviation per
     /// column, merged in block order with Chan's update.
     /// - Complexity: O(rows × columns) time, O(columns) extra memory.
-    public static func columnMoments<S: BinaryFloatingPoint>(_ x: UnsafePointer<S>, rows n: Int, columns d: Int) -> [Moments] {
+    @_specialize(exported: true, where S == Float)
+    @_specialize(exported: true, where S == Double)
+    public static func columnMoments<S: KernelScalar>(_ x: UnsafePointer<S>, rows n: Int, columns d: Int) -> [Moments] {
         var total = [Moments](repeating: Moments(), count: d)
         var mean = [Double](repeating: 0, count: d), ssd = mean, lo = mean, hi = mean
         let block = 1024
         var start = 0
         while start < n {
             let m = Swift.min(block, n - start)
-            if S.self == Float.self {
-                UnsafeRawPointer(x + start * d).withMemoryRebound(to: Float.self, capacity: m * d) {
-                    strata_column_moments_f32($0, m, d, &mean, &ssd, &lo, &hi)
-                }
-            } else if S.self == Double.self {
-                UnsafeRawPointer(x + start * d).withMemoryRebound(to: Double.self, capacity: m * d) {
-                    strata_column_moments_f64($0, m, d, &mean, &ssd, &lo, &hi)
-                }
-            } else {
-                for j in 0..<d { mean[j] = 0; ssd[j] = 0; lo[j] = .infinity; hi[j] = -.infinity }
-                for i in start..<(start + m) {
-                    let row = x + i * d
-                    for j in 0..<d {
-                        let v = Double(row[j])
-                        mean[j] += v
-                        lo[j] = Swift.min(lo[j], v)
-                        hi[j] = Swift.max(hi[j], v)
-                    }
-                }
-                for j in 0..<d { mean[j] /= Double(m) }
-                for i in start..<(start + m) {
-                    let row = x + i * d
-                    for j in 0..<d { let t = Double(row[j]) - mean[j]; ssd[j] += t * t }
-                }
-            }
+            S._columnMoments(x + start * d, m, d, &mean, &ssd, &lo, &hi)
             for j in 0..<d {
                 var b = Moments()
                 b.count = m; b.mean = mean[j]; b.m2 = ssd[j]; b.min = lo[j]; b.max = hi[j]

@@ -18,6 +18,9 @@ public protocol KernelScalar: FeatureScalar {
     static func _boundsRenew(_ b: UnsafePointer<strata_bounds>, _ rows: UnsafePointer<Int64>, _ count: Int,
                              _ labels: UnsafeMutablePointer<Int32>?, _ best: UnsafePointer<Self>?, _ second: UnsafePointer<Self>?,
                              _ scores: UnsafePointer<Self>?, _ inertia: UnsafeMutablePointer<Double>)
+    /// Column moments of one block of rows (`strata_column_moments_*`).
+    static func _columnMoments(_ x: UnsafePointer<Self>, _ m: Int, _ d: Int, _ mean: UnsafeMutablePointer<Double>,
+                               _ ssd: UnsafeMutablePointer<Double>, _ lo: UnsafeMutablePointer<Double>, _ hi: UnsafeMutablePointer<Double>)
     /// K-Means sums by label (`strata_accumulate_*`).
     static func _accumulate(_ x: UnsafePointer<Self>, _ d: Int, _ begin: Int, _ end: Int, _ labels: UnsafePointer<Int32>,
                             _ weights: UnsafePointer<Double>?, _ sums: UnsafeMutablePointer<Double>, _ clusterWeights: UnsafeMutablePointer<Double>)
@@ -56,6 +59,11 @@ extension Float: KernelScalar {
                                     _ labels: UnsafeMutablePointer<Int32>?, _ best: UnsafePointer<Float>?, _ second: UnsafePointer<Float>?,
                                     _ scores: UnsafePointer<Float>?, _ inertia: UnsafeMutablePointer<Double>) {
         strata_bounds_renew_f32(b, rows, count, labels, best, second, scores, inertia)
+    }
+    public static func _columnMoments(_ x: UnsafePointer<Float>, _ m: Int, _ d: Int, _ mean: UnsafeMutablePointer<Double>,
+                                      _ ssd: UnsafeMutablePointer<Double>, _ lo: UnsafeMutablePointer<Double>,
+                                      _ hi: UnsafeMutablePointer<Double>) {
+        strata_column_moments_f32(x, m, d, mean, ssd, lo, hi)
     }
     public static func _accumulate(_ x: UnsafePointer<Float>, _ d: Int, _ begin: Int, _ end: Int, _ labels: UnsafePointer<Int32>,
                                    _ weights: UnsafePointer<Double>?, _ sums: UnsafeMutablePointer<Double>,
@@ -105,6 +113,11 @@ extension Double: KernelScalar {
                                     _ labels: UnsafeMutablePointer<Int32>?, _ best: UnsafePointer<Double>?, _ second: UnsafePointer<Double>?,
                                     _ scores: UnsafePointer<Double>?, _ inertia: UnsafeMutablePointer<Double>) {
         strata_bounds_renew_f64(b, rows, count, labels, best, second, scores, inertia)
+    }
+    public static func _columnMoments(_ x: UnsafePointer<Double>, _ m: Int, _ d: Int, _ mean: UnsafeMutablePointer<Double>,
+                                      _ ssd: UnsafeMutablePointer<Double>, _ lo: UnsafeMutablePointer<Double>,
+                                      _ hi: UnsafeMutablePointer<Double>) {
+        strata_column_moments_f64(x, m, d, mean, ssd, lo, hi)
     }
     public static func _accumulate(_ x: UnsafePointer<Double>, _ d: Int, _ begin: Int, _ end: Int, _ labels: UnsafePointer<Int32>,
                                    _ weights: UnsafePointer<Double>?, _ sums: UnsafeMutablePointer<Double>,

@@ -154,98 +154,98 @@ struct BoundedEngine<S: KernelScalar> {
             half.withUnsafeBufferPointer { hb in
                 driftCenter.withUnsafeBufferPointer { cc in
                     driftGroup.withUnsafeBufferPointer { cg in
-                            groupOf.withUnsafeBufferPointer { go in
-                                weights.withUnsafeOptionalBufferPointer { wb in
-                                    bounds.half = hb.baseAddress; bounds.drift_center = cc.baseAddress
-                                    bounds.drift_group = cg.baseAddress
-                                    bounds.group_of = go.baseAddress; bounds.weights = wb?.baseAddress
-                                    bounds.labels = UnsafePointer(lab.baseAddress)
-                                    // SAFETY: chunk ch reads and writes only its own rows of the per-row arrays
-                                    // (the C kernels index them by row); the tables are read-only here.
-                                    let shared = UncheckedSendable((bounds, lab.baseAddress!))
-                                    return parallelism.map(ranges: chunks, minimumChunk: 1, oversplit: 4) { r in
-                                        var (bounds, lab) = shared.value
-                                        let scratch = UnsafeMutablePointer<S>.allocate(capacity: batch * d)
-                                        let scores = UnsafeMutablePointer<S>.allocate(capacity: t > 1 ? batch * k : 1)
-                                        let best = UnsafeMutablePointer<S>.allocate(capacity: batch)
-                                        let second = UnsafeMutablePointer<S>.allocate(capacity: batch)
-                                        let newLabels = UnsafeMutablePointer<Int32>.allocate(capacity: batch)
-                                        let candidates = UnsafeMutablePointer<Int64>.allocate(capacity: block)
-                                        let pending = UnsafeMutablePointer<Int64>.allocate(capacity: block)
-                                        defer {
-                                            scratch.deallocate(); scores.deallocate(); best.deallocate(); second.deallocate()
-                                            newLabels.deallocate(); candidates.deallocate(); pending.deallocate()
-                                        }
-                                        return r.map { ch -> (Double, [LabelChange], Int, Int, Int, Int) in
-                                            var inertia = 0.0, rescored = 0, changed = 0, unproven = 0, sampled = 0
-                                            var changes: [LabelChange] = []
-                                            let start = ch * chunkRows, end = min(n, start + chunkRows)
-                                            // Visiting every row, the step also sums them by their new labels (the M-step
-                                            // takes these when it sums afresh: CentroidSums.wantsFresh).
-                                            partials?.start(ch)
-                                            var s = start
-                                            while s < end {
-                                                let e = min(end, s + block)
-                                                var count: Int
-                                                if first || everyRow {
-                                                    if first {
-                                                        _ = S._rowNorms(x, s, e, d, rs, rn)
-                                                        unproven += e - s
-                                                        sampled += e - s
-                                                    } else if (s / block) % 8 == 0 {
-                                                        // The share of rows the bounds would not prove, from every 8th block.
-                                                        var ignored = 0.0
-                                                        unproven += strata_bounds_scan(&bounds, s, e, &ignored, candidates)
-                                                        sampled += e - s
-                                                    }
-                                                    for i in s..<e { pending[i - s] = Int64(i) }
-                                                    count = e - s
-                                                } else {
-                                                    let m = strata_bounds_scan(&bounds, s, e, &inertia, candidates)
-                                                    unproven += m
+                        groupOf.withUnsafeBufferPointer { go in
+                            weights.withUnsafeOptionalBufferPointer { wb in
+                                bounds.half = hb.baseAddress; bounds.drift_center = cc.baseAddress
+                                bounds.drift_group = cg.baseAddress
+                                bounds.group_of = go.baseAddress; bounds.weights = wb?.baseAddress
+                                bounds.labels = UnsafePointer(lab.baseAddress)
+                                // SAFETY: chunk ch reads and writes only its own rows of the per-row arrays
+                                // (the C kernels index them by row); the tables are read-only here.
+                                let shared = UncheckedSendable((bounds, lab.baseAddress!))
+                                return parallelism.map(ranges: chunks, minimumChunk: 1, oversplit: 4) { r in
+                                    var (bounds, lab) = shared.value
+                                    let scratch = UnsafeMutablePointer<S>.allocate(capacity: batch * d)
+                                    let scores = UnsafeMutablePointer<S>.allocate(capacity: t > 1 ? batch * k : 1)
+                                    let best = UnsafeMutablePointer<S>.allocate(capacity: batch)
+                                    let second = UnsafeMutablePointer<S>.allocate(capacity: batch)
+                                    let newLabels = UnsafeMutablePointer<Int32>.allocate(capacity: batch)
+                                    let candidates = UnsafeMutablePointer<Int64>.allocate(capacity: block)
+                                    let pending = UnsafeMutablePointer<Int64>.allocate(capacity: block)
+                                    defer {
+                                        scratch.deallocate(); scores.deallocate(); best.deallocate(); second.deallocate()
+                                        newLabels.deallocate(); candidates.deallocate(); pending.deallocate()
+                                    }
+                                    return r.map { ch -> (Double, [LabelChange], Int, Int, Int, Int) in
+                                        var inertia = 0.0, rescored = 0, changed = 0, unproven = 0, sampled = 0
+                                        var changes: [LabelChange] = []
+                                        let start = ch * chunkRows, end = min(n, start + chunkRows)
+                                        // Visiting every row, the step also sums them by their new labels (the M-step
+                                        // takes these when it sums afresh: CentroidSums.wantsFresh).
+                                        partials?.start(ch)
+                                        var s = start
+                                        while s < end {
+                                            let e = min(end, s + block)
+                                            var count: Int
+                                            if first || everyRow {
+                                                if first {
+                                                    _ = S._rowNorms(x, s, e, d, rs, rn)
+                                                    unproven += e - s
                                                     sampled += e - s
-                                                    count = m == 0 ? 0 : S._boundsTighten(&bounds, x, ct, cnorm, candidates, m, &inertia, pending)
+                                                } else if (s / block) % 8 == 0 {
+                                                    // The share of rows the bounds would not prove, from every 8th block.
+                                                    var ignored = 0.0
+                                                    unproven += strata_bounds_scan(&bounds, s, e, &ignored, candidates)
+                                                    sampled += e - s
                                                 }
-                                                // Rescore the rest against all k centers, `batch` rows at a time.
-                                                var q0 = 0
-                                                while q0 < count {
-                                                    let p = min(batch, count - q0)
-                                                    let rows = pending + q0
-                                                    let contiguous = rows[p - 1] - rows[0] == Int64(p - 1)
-                                                    let source: UnsafePointer<S>
-                                                    if contiguous {
-                                                        source = x + Int(rows[0]) * d
-                                                    } else {
-                                                        for q in 0..<p { (scratch + q * d).update(from: x + Int(rows[q]) * d, count: d) }
-                                                        source = UnsafePointer(scratch)
-                                                    }
-                                                    if t == 1 || first || everyRow {
-                                                        // Every row: the fused argmin; group bounds start from the second-nearest.
-                                                        nearest.assign(source, rows: p, labels: newLabels, best: best, second: second)
-                                                        S._boundsRenew(&bounds, rows, p, newLabels, best, second, nil, &inertia)
-                                                    } else {
-                                                        nearest.scores(source, rows: p, out: scores)
-                                                        S._boundsRenew(&bounds, rows, p, newLabels, nil, nil, scores, &inertia)
-                                                    }
-                                                    for q in 0..<p {
-                                                        let i = Int(rows[q])
-                                                        if newLabels[q] != lab[i] {
-                                                            changed += 1
-                                                            if recordChanges { changes.append(LabelChange(row: i, old: lab[i])) }
-                                                            lab[i] = newLabels[q]
-                                                        }
-                                                    }
-                                                    // rows s..<e in order, batch by batch
-                                                    partials?.accumulate(ch, rows: Int(rows[0])..<(Int(rows[0]) + p), x, labels: lab,
-                                                                         rowWeights: bounds.weights)
-                                                    rescored += p
-                                                    q0 += p
-                                                }
-                                                s = e
+                                                for i in s..<e { pending[i - s] = Int64(i) }
+                                                count = e - s
+                                            } else {
+                                                let m = strata_bounds_scan(&bounds, s, e, &inertia, candidates)
+                                                unproven += m
+                                                sampled += e - s
+                                                count = m == 0 ? 0 : S._boundsTighten(&bounds, x, ct, cnorm, candidates, m, &inertia, pending)
                                             }
-                                            return (inertia, changes, rescored, changed, unproven, sampled)
+                                            // Rescore the rest against all k centers, `batch` rows at a time.
+                                            var q0 = 0
+                                            while q0 < count {
+                                                let p = min(batch, count - q0)
+                                                let rows = pending + q0
+                                                let contiguous = rows[p - 1] - rows[0] == Int64(p - 1)
+                                                let source: UnsafePointer<S>
+                                                if contiguous {
+                                                    source = x + Int(rows[0]) * d
+                                                } else {
+                                                    for q in 0..<p { (scratch + q * d).update(from: x + Int(rows[q]) * d, count: d) }
+                                                    source = UnsafePointer(scratch)
+                                                }
+                                                if t == 1 || first || everyRow {
+                                                    // Every row: the fused argmin; group bounds start from the second-nearest.
+                                                    nearest.assign(source, rows: p, labels: newLabels, best: best, second: second)
+                                                    S._boundsRenew(&bounds, rows, p, newLabels, best, second, nil, &inertia)
+                                                } else {
+                                                    nearest.scores(source, rows: p, out: scores)
+                                                    S._boundsRenew(&bounds, rows, p, newLabels, nil, nil, scores, &inertia)
+                                                }
+                                                for q in 0..<p {
+                                                    let i = Int(rows[q])
+                                                    if newLabels[q] != lab[i] {
+                                                        changed += 1
+                                                        if recordChanges { changes.append(LabelChange(row: i, old: lab[i])) }
+                                                        lab[i] = newLabels[q]
+                                                    }
+                                                }
+                                                // rows s..<e in order, batch by batch
+                                                partials?.accumulate(ch, rows: Int(rows[0])..<(Int(rows[0]) + p), x, labels: lab,
+                                                                     rowWeights: bounds.weights)
+                                                rescored += p
+                                                q0 += p
+                                            }
+                                            s = e
                                         }
-                                    }.flatMap { $0 }
+                                        return (inertia, changes, rescored, changed, unproven, sampled)
+                                    }
+                                }.flatMap { $0 }
                             }
                         }
                     }
