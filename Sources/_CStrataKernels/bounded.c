@@ -6,12 +6,15 @@
 #define STRATA_AVX2 __attribute__((target("avx2,fma")))
 #define STRATA_AVX512 __attribute__((target("avx512f,avx512vl,avx2,fma")))
 
-/// The smallest float not below v, and the largest not above.
-/// (Bounds are never negative; on non-negative floats the next float up or down is the bit
-/// pattern plus or minus one, +inf's predecessor being FLT_MAX.)
+/// The smallest float not below v, and the largest not above. Keys of upper bounds (u − C[a])
+/// are often negative: the next float up from a negative one is its bit pattern minus one (toward
+/// zero), from a positive one plus one; from ±0 it is the least subnormal (and mirrored for down;
+/// +inf's predecessor is FLT_MAX).
 static inline float step_bits(float f, int32_t by) { union { float f; int32_t i; } u = { f }; u.i += by; return u.f; }
-static inline float up_f(double v) { float f = (float)v; return (double)f < v ? step_bits(f, 1) : f; }
-static inline float down_f(double v) { float f = (float)v; return (double)f > v ? (f > 0 ? step_bits(f, -1) : -0x1p-149f) : f; }
+static inline float next_up(float f) { return f == 0 ? 0x1p-149f : step_bits(f, f > 0 ? 1 : -1); }
+static inline float next_down(float f) { return f == 0 ? -0x1p-149f : step_bits(f, f > 0 ? -1 : 1); }
+static inline float up_f(double v) { float f = (float)v; return (double)f < v ? next_up(f) : f; }
+static inline float down_f(double v) { float f = (float)v; return (double)f > v ? next_down(f) : f; }
 
 /// Keys: v moved by at least one quantum outward (covering the rounding of the double that
 /// computed v), to a multiple of the quantum, then outward to a float, which is still a multiple
@@ -19,6 +22,9 @@ static inline float down_f(double v) { float f = (float)v; return (double)f > v 
 /// (q is a power of two, so v · (1/q) is v / q exactly.)
 static inline float key_up(double v, double q) { return up_f((ceil(v * (1 / q)) + 1) * q); }
 static inline float key_down(double v, double q) { return down_f((floor(v * (1 / q)) - 1) * q); }
+
+float strata_bounds_key_up(double v, double quantum) { return key_up(v, quantum); }
+float strata_bounds_key_down(double v, double quantum) { return key_down(v, quantum); }
 
 static inline int separates(double h, double u, double m) { return h > u && 4 * h * (h - u) > m; }
 static inline int rules_out(double l, double u, double m) { return l > u && (l - u) * (l + u) > m; }
@@ -259,14 +265,89 @@ STRATA_AVX2 size_t strata_bounds_tighten_f64(const strata_bounds *b, const doubl
     }                                                                                            \
     *inertia += acc;
 
-STRATA_AVX2 void strata_bounds_renew_f32(const strata_bounds *b, const int64_t *rows, size_t count, int32_t *labels,
-                                         const float *best, const float *second, const float *scores, double *inertia) {
+STRATA_AVX2 static void renew_f32(const strata_bounds *b, const int64_t *rows, size_t count, int32_t *labels,
+                                   const float *best, const float *second, const float *scores, double *inertia) {
     RENEW_BODY(float)
 }
 
-STRATA_AVX2 void strata_bounds_renew_f64(const strata_bounds *b, const int64_t *rows, size_t count, int32_t *labels,
-                                         const double *best, const double *second, const double *scores, double *inertia) {
+STRATA_AVX2 static void renew_f64(const strata_bounds *b, const int64_t *rows, size_t count, int32_t *labels,
+                                  const double *best, const double *second, const double *scores, double *inertia) {
     RENEW_BODY(double)
+}
+
+// The renewal from best and second (no scores), 8 rows at a time in AVX-512: the same arithmetic
+// in double, keys rounded outward by the conversion's own directed rounding; the rows' tables
+// read with plain loads where the rows are consecutive (a pass over every row), gathered where
+// not. Group bounds, the few rows left over and the weighted inertia's order follow the scalar
+// body, so only the order of the inertia's additions differs (it is a statistic).
+#define RENEW_WIDE_BODY(T, LOAD8)                                                                \
+    const double q0 = b->quantum;                                                                \
+    const __m512d q = _mm512_set1_pd(q0), invq = _mm512_set1_pd(1 / q0), one = _mm512_set1_pd(1.0); \
+    const __m512d eps = _mm512_set1_pd(b->eps), maxn = _mm512_set1_pd(b->max_norm), zero = _mm512_setzero_pd(); \
+    const __m512d rm = _mm512_set1_pd(b->root_max_norm), cl = _mm512_set1_pd(b->drift_largest); \
+    const __m512d inf = _mm512_set1_pd(INFINITY);                                                \
+    const size_t t = b->groups;                                                                  \
+    __m512d vacc = _mm512_setzero_pd();                                                          \
+    size_t r = 0;                                                                                \
+    for (; r + 8 <= count; r += 8) {                                                             \
+        const __m512i idx = _mm512_loadu_si512(rows + r);                                        \
+        const size_t i0 = (size_t)rows[r];                                                       \
+        const int run = rows[r + 7] - rows[r] == 7;                                              \
+        const __m512d x2 = run ? _mm512_loadu_pd(b->row_sq + i0) : _mm512_i64gather_pd(idx, b->row_sq, 8); \
+        const __m512d rn = _mm512_cvtps_pd(run ? _mm256_loadu_ps(b->row_norm + i0) : _mm512_i64gather_ps(idx, b->row_norm, 4)); \
+        const __m512d A = _mm512_mul_pd(eps, _mm512_add_pd(_mm512_add_pd(x2, maxn), _mm512_mul_pd(_mm512_add_pd(rn, rn), rm))); \
+        const __m512d up2 = _mm512_add_pd(_mm512_add_pd(x2, LOAD8(best + r)), A);               \
+        const __m512d u = _mm512_sqrt_pd(_mm512_max_pd(up2, zero));                              \
+        const __m512d low2 = _mm512_sub_pd(_mm512_add_pd(x2, LOAD8(second + r)), A);             \
+        const __m512d l = b->k > 1 ? _mm512_sqrt_pd(_mm512_max_pd(low2, zero)) : inf;             \
+        const __m512d c = _mm512_i32gather_pd(_mm256_loadu_si256((const __m256i *)(labels + r)), b->drift_center, 8); \
+        const __m512d tu = _mm512_mul_pd(_mm512_add_pd(_mm512_roundscale_pd(_mm512_mul_pd(_mm512_sub_pd(u, c), invq), _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC), one), q); \
+        const __m512d tl = _mm512_mul_pd(_mm512_sub_pd(_mm512_roundscale_pd(_mm512_mul_pd(_mm512_add_pd(l, cl), invq), _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC), one), q); \
+        const __m256 ku = _mm512_cvt_roundpd_ps(tu, _MM_FROUND_TO_POS_INF | _MM_FROUND_NO_EXC);  \
+        const __m256 kl = _mm512_cvt_roundpd_ps(tl, _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);  \
+        if (run) {                                                                               \
+            _mm256_storeu_ps(b->upper + i0, ku);                                                 \
+            _mm256_storeu_ps(b->lower + i0, kl);                                                 \
+        } else {                                                                                 \
+            _mm512_i64scatter_ps(b->upper, idx, ku, 4);                                          \
+            _mm512_i64scatter_ps(b->lower, idx, kl, 4);                                          \
+        }                                                                                        \
+        if (t > 1) {                                                                             \
+            double lv[8];                                                                        \
+            _mm512_storeu_pd(lv, l);                                                             \
+            for (size_t p = 0; p < 8; p++)                                                       \
+                for (size_t g = 0; g < t; g++)                                                   \
+                    b->group_lower[(size_t)rows[r + p] * t + g] = isinf(lv[p]) ? INFINITY : key_down(lv[p] + b->drift_group[g], q0); \
+        }                                                                                        \
+        const __m512d w = b->weights ? (run ? _mm512_loadu_pd(b->weights + i0) : _mm512_i64gather_pd(idx, b->weights, 8)) : one; \
+        vacc = _mm512_add_pd(vacc, _mm512_mul_pd(_mm512_mul_pd(w, u), u));                       \
+    }                                                                                            \
+    *inertia += _mm512_reduce_add_pd(vacc);                                                      \
+    if (r < count) renew_##T(b, rows + r, count - r, labels + r, best + r, second + r, NULL, inertia);
+
+#define LOAD8_F32(p) _mm512_cvtps_pd(_mm256_loadu_ps(p))
+#define LOAD8_F64(p) _mm512_loadu_pd(p)
+
+STRATA_AVX512 static void renew_wide_f32(const strata_bounds *b, const int64_t *rows, size_t count, const int32_t *labels,
+                                         const float *best, const float *second, double *inertia) {
+    RENEW_WIDE_BODY(f32, LOAD8_F32)
+}
+
+STRATA_AVX512 static void renew_wide_f64(const strata_bounds *b, const int64_t *rows, size_t count, const int32_t *labels,
+                                         const double *best, const double *second, double *inertia) {
+    RENEW_WIDE_BODY(f64, LOAD8_F64)
+}
+
+void strata_bounds_renew_f32(const strata_bounds *b, const int64_t *rows, size_t count, int32_t *labels,
+                             const float *best, const float *second, const float *scores, double *inertia) {
+    if (!scores && strata_kernels_avx512(-1)) renew_wide_f32(b, rows, count, labels, best, second, inertia);
+    else renew_f32(b, rows, count, labels, best, second, scores, inertia);
+}
+
+void strata_bounds_renew_f64(const strata_bounds *b, const int64_t *rows, size_t count, int32_t *labels,
+                             const double *best, const double *second, const double *scores, double *inertia) {
+    if (!scores && strata_kernels_avx512(-1)) renew_wide_f64(b, rows, count, labels, best, second, inertia);
+    else renew_f64(b, rows, count, labels, best, second, scores, inertia);
 }
 
 #define ROW_NORMS_BODY                                                                           \

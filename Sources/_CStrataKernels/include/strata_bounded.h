@@ -60,6 +60,11 @@ void strata_bounds_renew_f32(const strata_bounds *b, const int64_t *rows, size_t
 void strata_bounds_renew_f64(const strata_bounds *b, const int64_t *rows, size_t count, int32_t *labels,
                              const double *best, const double *second, const double *scores, double *inertia);
 
+/// The keys' rounding (exposed for the tests): v moved outward by at least one quantum to a
+/// multiple of it, then outward to a float (up for upper bounds' keys, down for lower bounds').
+float strata_bounds_key_up(double v, double quantum);
+float strata_bounds_key_down(double v, double quantum);
+
 /// row_sq[i] ← ‖x_i‖² (double), row_norm[i] ← ‖x_i‖ rounded up to float, for rows [begin, end);
 /// returns the largest ‖x_i‖.
 double strata_row_norms_f32(const float *x, size_t begin, size_t end, size_t d, double *row_sq, float *row_norm);
