@@ -278,8 +278,9 @@ STRATA_AVX2 static void renew_f64(const strata_bounds *b, const int64_t *rows, s
 // The renewal from best and second (no scores), 8 rows at a time in AVX-512: the same arithmetic
 // in double, keys rounded outward by the conversion's own directed rounding; the rows' tables
 // read with plain loads where the rows are consecutive (a pass over every row), gathered where
-// not. Group bounds, the few rows left over and the weighted inertia's order follow the scalar
-// body, so only the order of the inertia's additions differs (it is a statistic).
+// not. Group bounds are written per row as the scalar body writes them, and the last count % 8
+// rows go to the scalar body; the bounds are the same, only the inertia statistic is summed in
+// another order.
 #define RENEW_WIDE_BODY(T, LOAD8)                                                                \
     const double q0 = b->quantum;                                                                \
     const __m512d q = _mm512_set1_pd(q0), invq = _mm512_set1_pd(1 / q0), one = _mm512_set1_pd(1.0); \
