@@ -65,6 +65,8 @@ struct BenchCommand: ParsableCommand {
         var assignment: String = "auto"
         @Flag(name: .long, help: "Only run k-means++ seeding and report its time.")
         var initOnly = false
+        @Option(name: .long, help: "With --init-only: write the k × dims seeds (float32) here.")
+        var centersOut: String?
         @Flag(name: .long, help: "Print each iteration's time, inertia, shift and changed labels on stderr.")
         var trace = false
         @OptionGroup var global: GlobalOptions
@@ -87,6 +89,9 @@ struct BenchCommand: ParsableCommand {
                     let centers = KMeans.seedKMeansPlusPlus(values.baseAddress!, rows: n, columns: dims, k: k, seed: seed,
                                                             parallelism: global.parallelism)
                     let seconds = monotonicSeconds() - start
+                    if let centersOut {
+                        try writeBytes(centers.withUnsafeBytes { Array($0) }, to: centersOut)
+                    }
                     print(try Terminal.json(["seconds": seconds, "centers": Double(centers.count / dims),
                                               "peakRSSBytes": Double(strata_peak_rss_bytes())]))
                     return
