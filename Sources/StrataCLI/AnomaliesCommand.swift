@@ -18,7 +18,7 @@ struct AnomaliesCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Input file (.csv, .tsv).")
+    @Argument(help: "Input file (.csv, .tsv, .parquet, .arrow, .arrows).")
     var input: String
 
     @Option(name: .long, help: "Feature columns, comma-separated (default: every int/float column except --id).")

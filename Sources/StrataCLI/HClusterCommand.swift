@@ -24,7 +24,7 @@ struct HClusterCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "Input file (.csv, .tsv).")
+    @Argument(help: "Input file (.csv, .tsv, .parquet, .arrow, .arrows).")
     var input: String
 
     @Option(name: .long, help: "Linkage: ward, single, complete, average, weighted, centroid, median.")

@@ -62,7 +62,7 @@ struct KMeansCommand: ParsableCommand {
         abstract: "Segment rows with K-Means and print each segment's profile."
     )
 
-    @Argument(help: "Input file (.csv, .tsv).")
+    @Argument(help: "Input file (.csv, .tsv, .parquet, .arrow, .arrows).")
     var input: String
 
     @Option(name: .long, help: "Number of segments, or a range A...B to sweep k (inertia and silhouette per k, elbow SVG).")
@@ -71,7 +71,7 @@ struct KMeansCommand: ParsableCommand {
     @Option(name: .long, help: "With a k range: where to write the elbow chart (SVG).")
     var elbow: String = "elbow.svg"
 
-    @Option(name: .long, help: "Initialization: k-means++, k-means-parallel, random, or a CSV file of k initial centers (in scaled units).")
+    @Option(name: .customLong("init"), help: "Initialization: k-means++, k-means-parallel, random, or a CSV file of k initial centers (in scaled units).")
     var initialization: String = "k-means++"
 
     @Option(name: .customLong("n-init"), help: "Restarts, keeping the lowest inertia (default: 1, or 10 with random).")

@@ -45,6 +45,27 @@ import StrataTestSupport
         #expect(bad.status == 64)
     }
 
+    @Test func initTakesNamedMethodsAndCenterFiles() throws {
+        defer { TestSupport.removeTree(dir) }
+        TestSupport.write("a,b\n0,0\n0,1\n1,0\n10,10\n10,11\n11,10\n", to: dir + "/in.csv")
+        TestSupport.write("a,b\n9,9\n1,1\n", to: dir + "/centers.csv")
+        func run(_ extra: [String]) throws -> Strata.Result {
+            try Strata.run(["kmeans", dir + "/in.csv", "--k", "2", "--standardize", "none", "--quiet"] + extra)
+        }
+        let fromFile = try run(["--init", dir + "/centers.csv", "--algorithm", "lloyd", "--output", dir + "/out.csv"])
+        #expect(fromFile.status == 0, "\(fromFile.stderr)")
+        let segment = try CSVReader.read(path: dir + "/out.csv").table.column("segment")
+        #expect((0..<6).map { segment.formatted(at: $0) } == ["1", "1", "1", "0", "0", "0"])  // the file's order names the segments
+        for method in ["k-means++", "k-means-parallel", "random"] {
+            let named = try run(["--init", method])
+            #expect(named.status == 0, "\(method): \(named.stderr)")
+        }
+        TestSupport.write("a,b\n9,9\n", to: dir + "/one.csv")
+        let short = try run(["--init", dir + "/one.csv", "--output", dir + "/x.csv"])
+        #expect(short.status != 0 && short.stderr.contains("one.csv") && short.stderr.contains("holds 1 centers"), "\(short.stderr)")
+        #expect(!TestSupport.listDirectory(dir).contains("x.csv"))
+    }
+
     @Test func badInputFailsCleanly() throws {
         defer { TestSupport.removeTree(dir) }
         TestSupport.write("id,a,b,name,c\n1,1.0,2,x,5\n2,,3,y,5\n3,3.0,4,z,5\n4,nan,5,w,5\n", to: dir + "/in.csv")
